@@ -1,0 +1,15 @@
+import { describe, expect, it } from '@jest/globals';
+import { contractDifferences, loadActionYml } from '@svg-ai-release/action-kit/testing';
+import { fileURLToPath } from 'node:url';
+import { BLUE_GREEN } from '../src/contract.js';
+
+const metadata = loadActionYml(fileURLToPath(new URL('..', import.meta.url)));
+
+describe('blue-green action.yml', () => {
+  it('declares exactly the inputs and outputs of the contract', () => {
+    expect(contractDifferences(metadata, BLUE_GREEN)).toEqual([]);
+  });
+  it('runs the bundle on node24', () => {
+    expect(metadata.runs).toMatchObject({ using: 'node24', main: 'dist/index.js' });
+  });
+});

@@ -1,0 +1,41 @@
+import { actionContract } from '@svg-ai-release/action-kit';
+
+/** Input and output names, declared once; a test checks them against action.yml both ways. */
+export const BLUE_GREEN = actionContract({
+  name: 'blue-green',
+  inputs: {
+    listenerArn: 'listener-arn',
+    testListenerArn: 'test-listener-arn',
+    cluster: 'cluster',
+    blueService: 'blue-service',
+    greenService: 'green-service',
+    image: 'image',
+    containerName: 'container-name',
+    environment: 'environment',
+    smokePath: 'smoke-path',
+    smokeRequests: 'smoke-requests',
+    smokeExpectedStatus: 'smoke-expected-status',
+    smokeMaxLatency: 'smoke-max-latency',
+    expectedVersion: 'expected-version',
+    bakeTime: 'bake-time',
+    analysisInterval: 'analysis-interval',
+    minRequests: 'min-requests',
+    maxErrorRate: 'max-error-rate',
+    maxP95Latency: 'max-p95-latency',
+    maxP99Latency: 'max-p99-latency',
+    alarms: 'alarms',
+    keepOldFor: 'keep-old-for',
+    waitHealthyTimeout: 'wait-healthy-timeout',
+    timeBudget: 'time-budget',
+    mode: 'mode',
+    awsRegion: 'aws-region',
+    endpointUrl: 'endpoint-url',
+  },
+  outputs: {
+    deploymentRecord: 'deployment-record',
+    status: 'status',
+    rolledBack: 'rolled-back',
+    liveColour: 'live-colour',
+    taskDefinitionArn: 'task-definition-arn',
+  },
+});

@@ -1,0 +1,18 @@
+import { describe, expect, it } from '@jest/globals';
+import { contractDifferences, loadActionYml } from '@svg-ai-release/action-kit/testing';
+import { fileURLToPath } from 'node:url';
+import { CANARY } from '../src/contract.js';
+
+const actionDir = fileURLToPath(new URL('..', import.meta.url));
+
+describe('canary action.yml', () => {
+  const metadata = loadActionYml(actionDir);
+
+  it('declares exactly the inputs and outputs of the contract', () => {
+    expect(contractDifferences(metadata, CANARY)).toEqual([]);
+  });
+
+  it('runs the bundle on node24', () => {
+    expect(metadata.runs).toMatchObject({ using: 'node24', main: 'dist/index.js' });
+  });
+});

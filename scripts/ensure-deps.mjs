@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Installs what the two README commands need when it is missing, so both work on a fresh
+// Debian machine with Node: the npm workspaces (npm ci) and the Debian packages of the service
+// and of the checks (listed in service/requirements-debian.txt and below). Plain Node, no
+// dependencies: it runs before anything is installed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = '/usr/bin/python3';
+/** Debian packages the repository tooling itself needs, besides the service's own list. */
+const TOOLING_PACKAGES = ['shellcheck', 'chromium'];
+
+function run(command, args, options = {}) {
+  console.log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) {
+    console.error(`ensure-deps: '${command} ${args.join(' ')}' failed with exit code ${result.status}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function npmInstallNeeded() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker)) return true;
+  return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
+}
+
+function debianPackagesWanted() {
+  const listFile = join(root, 'service', 'requirements-debian.txt');
+  const fromService = existsSync(listFile)
+    ? readFileSync(listFile, 'utf8')
+        .split('\n')
+        .map((line) => line.replace(/#.*/, '').trim())
+        .filter(Boolean)
+    : [];
+  return [...new Set([...fromService, ...TOOLING_PACKAGES])];
+}
+
+function missingDebianPackages(packages) {
+  if (!existsSync('/usr/bin/dpkg-query')) return packages;
+  return packages.filter((name) => {
+    const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+    return result.status !== 0 || !result.stdout.includes('install ok installed');
+  });
+}
+
+if (npmInstallNeeded()) run('npm', ['ci', '--no-audit', '--no-fund']);
+
+const missing = missingDebianPackages(debianPackagesWanted());
+if (missing.length > 0) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
+    console.error(
+      `ensure-deps: missing Debian packages: ${missing.join(' ')}\n` +
+        `install them with: sudo apt-get install -y ${missing.join(' ')}`,
+    );
+    process.exit(1);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+}
+
+if (existsSync(PYTHON)) {
+  const version = execFileSync(PYTHON, ['-c', 'import sys; print(".".join(map(str, sys.version_info[:2])))'], { encoding: 'utf8' }).trim();
+  console.log(`ensure-deps: node ${process.versions.node}, ${PYTHON} ${version}, npm workspaces installed`);
+}
