@@ -14,9 +14,27 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', fetch: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        fetch: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
@@ -27,14 +45,26 @@ export default tseslint.config(
   // The runner toolkit: action-kit, and each action's glue.
   { files: ['packages/action-kit/**/*.ts', 'actions/*/src/main.ts', 'actions/*/src/index.ts'], rules: restrict(AWS_SDK) },
   // The SDK: the adapters, and the tests and benchmarks that drive the stand-in through it.
-  { files: ['packages/aws/**/*.ts', 'packages/aws-local/__tests__/**/*.ts', 'packages/aws-local/bench/**/*.ts', 'scripts/**/*.ts'], rules: restrict(ACTIONS_TOOLKIT) },
+  {
+    files: ['packages/aws/**/*.ts', 'packages/aws-local/__tests__/**/*.ts', 'packages/aws-local/bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: restrict(ACTIONS_TOOLKIT),
+  },
   // The pure core depends on nothing but itself.
   {
     files: ['packages/rollout/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\.|node:)', message: 'packages/rollout is pure: no package imports.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\.|node:)', message: 'packages/rollout is pure: no package imports.' }] },
+      ],
     },
   },
   // The adapters implement the core's ports; they never reach into actions or the kit.
-  { files: ['packages/aws/src/**/*.ts'], rules: restrict(ACTIONS_TOOLKIT, { group: ['@svg-ai-release/action-*', '@svg-ai-release/aws-local'], message: 'packages/aws depends on rollout only.' }) },
+  {
+    files: ['packages/aws/src/**/*.ts'],
+    rules: restrict(ACTIONS_TOOLKIT, {
+      group: ['@svg-ai-release/action-*', '@svg-ai-release/aws-local'],
+      message: 'packages/aws depends on rollout only.',
+    }),
+  },
 );

@@ -34,7 +34,8 @@ function compare(action, freshDir) {
   const problems = [];
   for (const file of fresh) {
     if (!committed.includes(file)) problems.push(`dist/${file} is missing`);
-    else if (!readFileSync(join(freshDir, file)).equals(readFileSync(join(distDir, file)))) problems.push(`dist/${file} differs from a fresh build`);
+    else if (!readFileSync(join(freshDir, file)).equals(readFileSync(join(distDir, file))))
+      problems.push(`dist/${file} differs from a fresh build`);
   }
   for (const file of committed) if (!fresh.includes(file)) problems.push(`dist/${file} is not produced by a fresh build`);
   return problems;
@@ -45,11 +46,18 @@ function smoke(action, node) {
   try {
     const output = join(dir, 'output');
     writeFileSync(output, '');
-    const env = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: output, GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      GITHUB_OUTPUT: output,
+      GITHUB_STATE: join(dir, 'state'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    };
     const result = capture(node, [join(action.dir, 'dist', 'index.js')], { env, timeout: 30_000 });
     const expected = new RegExp(`^::error::${action.name}: input '[a-z0-9-]+': is required but was not given$`, 'm');
     if (result.status !== 1 || !expected.test(result.stdout)) {
-      return [`dist/index.js on ${node === process.execPath ? `node ${process.versions.node}` : 'node 24'}: expected exit 1 and "::error::${action.name}: input '…': is required", got exit ${result.status}:\n${result.stdout}${result.stderr}`];
+      return [
+        `dist/index.js on ${node === process.execPath ? `node ${process.versions.node}` : 'node 24'}: expected exit 1 and "::error::${action.name}: input '…': is required", got exit ${result.status}:\n${result.stdout}${result.stderr}`,
+      ];
     }
     return [];
   } finally {
@@ -76,7 +84,9 @@ for (const action of actionDirs()) {
       failed++;
       console.log(`✗ ${action.name}\n  ${problems.join('\n  ')}`);
     } else {
-      console.log(`✓ ${action.name}: dist matches its sources (${size} KiB) and fails cleanly without inputs on node ${process.versions.node} and node 24`);
+      console.log(
+        `✓ ${action.name}: dist matches its sources (${size} KiB) and fails cleanly without inputs on node ${process.versions.node} and node 24`,
+      );
     }
   } finally {
     rmSync(freshDir, { recursive: true, force: true });

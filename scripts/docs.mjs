@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 // docs: each action's README carries its input and output tables, generated from action.yml
 // (the contract) between marker comments. `node scripts/docs.mjs` rewrites them; with --check it
-// changes nothing and fails when a README drifted or an input/output has no description.
+// changes nothing and fails when a README drifted or an input/output has no description;
+// --action NAME limits it to one action (each action's `docs` task in turbo).
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { actionDirs, root } from './lib/actions.mjs';
 
 const check = process.argv.includes('--check');
+const onlyIndex = process.argv.indexOf('--action');
+const only = onlyIndex > 0 ? process.argv[onlyIndex + 1] : undefined;
 
-const cell = (text) => String(text ?? '').replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 
 export function inputsTable(inputs) {
   const rows = Object.entries(inputs ?? {}).map(([name, spec]) => {
@@ -34,7 +41,7 @@ function replaceBetween(text, marker, body, file) {
 }
 
 let problems = 0;
-for (const action of actionDirs()) {
+for (const action of actionDirs().filter((a) => only === undefined || a.name === only)) {
   const metadata = parse(readFileSync(join(action.dir, 'action.yml'), 'utf8'));
   const readmePath = join(action.dir, 'README.md');
   const shown = relative(root, readmePath);
@@ -54,7 +61,12 @@ for (const action of actionDirs()) {
   const current = readFileSync(readmePath, 'utf8');
   let next;
   try {
-    next = replaceBetween(replaceBetween(current, 'inputs', inputsTable(metadata.inputs), shown), 'outputs', outputsTable(metadata.outputs), shown);
+    next = replaceBetween(
+      replaceBetween(current, 'inputs', inputsTable(metadata.inputs), shown),
+      'outputs',
+      outputsTable(metadata.outputs),
+      shown,
+    );
   } catch (error) {
     problems++;
     console.log(`✗ ${error.message}`);

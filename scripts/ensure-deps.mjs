@@ -54,8 +54,7 @@ if (missing.length > 0) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
     console.error(
-      `ensure-deps: missing Debian packages: ${missing.join(' ')}\n` +
-        `install them with: sudo apt-get install -y ${missing.join(' ')}`,
+      `ensure-deps: missing Debian packages: ${missing.join(' ')}\n` + `install them with: sudo apt-get install -y ${missing.join(' ')}`,
     );
     process.exit(1);
   }

@@ -10,12 +10,9 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const jestBin = join(dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
 mkdirSync('reports', { recursive: true });
-const nodeOptions = [process.env.NODE_OPTIONS ?? '', '--experimental-vm-modules', '--no-warnings=ExperimentalWarning']
-  .join(' ')
-  .trim();
-const result = spawnSync(
-  process.execPath,
-  [jestBin, '--json', `--outputFile=${join('reports', 'jest.json')}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions } },
-);
+const nodeOptions = [process.env.NODE_OPTIONS ?? '', '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].join(' ').trim();
+const result = spawnSync(process.execPath, [jestBin, '--json', `--outputFile=${join('reports', 'jest.json')}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: nodeOptions },
+});
 process.exit(result.status ?? 1);

@@ -33,7 +33,8 @@ function check(name, command, args, options) {
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
-for (const stale of globSync(root, ['packages/*/reports', 'actions/*/reports', 'service/reports'])) rmSync(stale, { recursive: true, force: true });
+for (const stale of globSync(root, ['packages/*/reports', 'actions/*/reports', 'service/reports']))
+  rmSync(stale, { recursive: true, force: true });
 
 const started = Date.now();
 const built = step('build packages', turbo, ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only']);
@@ -53,12 +54,16 @@ for (const report of globSync(root, ['packages/*/reports/jest.json', 'actions/*/
   // A suite that failed to load reports no failed test: count it, or a broken file would pass.
   const broken = data.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0);
   totals.failed += broken.length;
-  console.log(`  ${relative(root, report)}: ${data.numPassedTests} passed, ${data.numFailedTests + broken.length} failed, ${data.numPendingTests} skipped`);
+  console.log(
+    `  ${relative(root, report)}: ${data.numPassedTests} passed, ${data.numFailedTests + broken.length} failed, ${data.numPendingTests} skipped`,
+  );
 }
 
 if (existsSync(join(root, 'service', 'tests'))) {
   const junit = join(root, 'service', 'reports', 'pytest.xml');
-  step('service tests', '/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests', `--junitxml=${junit}`], { cwd: join(root, 'service') });
+  step('service tests', '/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests', `--junitxml=${junit}`], {
+    cwd: join(root, 'service'),
+  });
   if (existsSync(junit)) {
     const xml = readFileSync(junit, 'utf8');
     const suite = /<testsuite\b[^>]*>/.exec(xml)?.[0] ?? '';
@@ -67,7 +72,9 @@ if (existsSync(join(root, 'service', 'tests'))) {
     totals.passed += count('tests') - failed - count('skipped');
     totals.failed += failed;
     totals.skipped += count('skipped');
-    console.log(`  service/reports/pytest.xml: ${count('tests') - failed - count('skipped')} passed, ${failed} failed, ${count('skipped')} skipped`);
+    console.log(
+      `  service/reports/pytest.xml: ${count('tests') - failed - count('skipped')} passed, ${failed} failed, ${count('skipped')} skipped`,
+    );
   } else {
     totals.failed++;
     failures.push('service tests wrote no report');

@@ -35,7 +35,8 @@ function yamlFiles(dir: string): string[] {
 
 function schemaErrors(file: string, content: string, kind: 'workflow' | 'action'): void {
   const source = { name: relative(root, file), content };
-  const result = kind === 'workflow' ? parseWorkflow(source, new NoOperationTraceWriter()) : parseAction(source, new NoOperationTraceWriter());
+  const result =
+    kind === 'workflow' ? parseWorkflow(source, new NoOperationTraceWriter()) : parseAction(source, new NoOperationTraceWriter());
   for (const error of result.context.errors.getErrors()) report(file, `schema: ${error.message}`);
 }
 
@@ -104,7 +105,8 @@ function checkAction(file: string): void {
   const content = readFileSync(file, 'utf8');
   schemaErrors(file, content, 'action');
   const action = parse(content) as { runs?: { using?: string; steps?: readonly Step[] } };
-  if (action.runs?.using?.startsWith('node') && action.runs.using !== 'node24') report(file, `runs.using is ${action.runs.using}; use node24`);
+  if (action.runs?.using?.startsWith('node') && action.runs.using !== 'node24')
+    report(file, `runs.using is ${action.runs.using}; use node24`);
   (action.runs?.steps ?? []).forEach((step, index) => {
     if (step.uses) checkPinned(file, content, step.uses);
     if (step.run) shellcheckRun(file, `step #${index + 1}`, step.run, step.shell);
@@ -124,4 +126,6 @@ if (problems.length > 0) {
   console.log(`validate-workflows: ${problems.length} problem(s) in ${workflows.length} workflow(s) and ${actions.length} action(s)`);
   process.exit(1);
 }
-console.log(`✓ validate-workflows: ${workflows.length} workflow(s) and ${actions.length} action(s) pass the schemas, actionlint, shellcheck and the hygiene rules`);
+console.log(
+  `✓ validate-workflows: ${workflows.length} workflow(s) and ${actions.length} action(s) pass the schemas, actionlint, shellcheck and the hygiene rules`,
+);

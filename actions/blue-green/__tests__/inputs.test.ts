@@ -22,8 +22,16 @@ describe('readBlueGreenInputs', () => {
 
   it.each([
     ['no test listener', { 'test-listener-arn': '' }, /^input 'test-listener-arn': is required: blue-green validates/],
-    ['a cluster ARN of the wrong type', { cluster: 'arn:aws:ecs:eu-west-1:123456789012:service/svg-ai/x' }, /^input 'cluster': .* is a ecs service; expected an ARN of ecs cluster/],
-    ['a test listener in another region', { 'test-listener-arn': VALID_INPUTS['test-listener-arn']!.replace('eu-west-1', 'us-east-1') }, /^input 'test-listener-arn': .* is in region us-east-1, but the action works in eu-west-1/],
+    [
+      'a cluster ARN of the wrong type',
+      { cluster: 'arn:aws:ecs:eu-west-1:123456789012:service/svg-ai/x' },
+      /^input 'cluster': .* is a ecs service; expected an ARN of ecs cluster/,
+    ],
+    [
+      'a test listener in another region',
+      { 'test-listener-arn': VALID_INPUTS['test-listener-arn']!.replace('eu-west-1', 'us-east-1') },
+      /^input 'test-listener-arn': .* is in region us-east-1, but the action works in eu-west-1/,
+    ],
     ['an impossible status', { 'smoke-expected-status': '700' }, /^input 'smoke-expected-status': "700" is out of range/],
     ['a service name with spaces', { 'blue-service': 'svg ai' }, /^input 'blue-service': .* is neither an ECS service name/],
     ['a bad endpoint URL', { 'endpoint-url': 'localhost:4566' }, /^input 'endpoint-url': "localhost:4566" must use http or https/],

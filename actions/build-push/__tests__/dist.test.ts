@@ -3,7 +3,16 @@ import { runActionProcess } from '@svg-ai-release/action-kit/testing';
 import { fileURLToPath } from 'node:url';
 
 const bundle = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const VALID = { repository: 'svg-ai', context: '.', file: 'Dockerfile', tags: 'abc123', platforms: 'linux/amd64', push: 'true', 'fail-on-severity': 'CRITICAL', 'aws-region': 'eu-west-1' };
+const VALID = {
+  repository: 'svg-ai',
+  context: '.',
+  file: 'Dockerfile',
+  tags: 'abc123',
+  platforms: 'linux/amd64',
+  push: 'true',
+  'fail-on-severity': 'CRITICAL',
+  'aws-region': 'eu-west-1',
+};
 
 describe('build-push dist/index.js run as the runner runs it', () => {
   it('fails on a missing required input, naming it', async () => {
@@ -16,7 +25,7 @@ describe('build-push dist/index.js run as the runner runs it', () => {
   it('fails on an invalid input, naming it', async () => {
     const result = await runActionProcess(bundle, { inputs: { ...VALID, platforms: 'windows/amd64' } });
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain("::error::build-push: input 'platforms': \"windows/amd64\" is not one of: linux/amd64, linux/arm64");
+    expect(result.stdout).toContain('::error::build-push: input \'platforms\': "windows/amd64" is not one of: linux/amd64, linux/arm64');
   });
 
   it('refuses to report success while building is not in this version', async () => {

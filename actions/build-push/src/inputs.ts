@@ -50,7 +50,10 @@ export function readBuildPushInputs(): BuildPushInputs {
 export function parseRepositoryName(input: string, raw: string): string {
   const value = raw.trim();
   if (/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)) return value;
-  throw new InputError(input, `${JSON.stringify(raw)} is not an ECR repository name (lower-case letters, digits, and . _ - / between them)`);
+  throw new InputError(
+    input,
+    `${JSON.stringify(raw)} is not an ECR repository name (lower-case letters, digits, and . _ - / between them)`,
+  );
 }
 
 /** Docker tags: up to 128 characters of letters, digits, `_.-`, not starting with `.` or `-`. */

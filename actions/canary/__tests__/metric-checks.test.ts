@@ -17,7 +17,10 @@ describe('parseMetricChecks', () => {
   });
 
   it('reads an absolute threshold without dimensions', () => {
-    const [check] = parseMetricChecks('metric-checks', JSON.stringify([{ name: 'q', namespace: 'N', 'metric-name': 'M', stat: 'p95', max: 2 }]));
+    const [check] = parseMetricChecks(
+      'metric-checks',
+      JSON.stringify([{ name: 'q', namespace: 'N', 'metric-name': 'M', stat: 'p95', max: 2 }]),
+    );
     expect(check?.rule).toEqual({ kind: 'max', value: 2 });
     expect(check?.dimensions).toEqual({});
   });
@@ -30,9 +33,20 @@ describe('parseMetricChecks', () => {
     ['two rules', [{ ...quality, min: 1, max: 2 }], /found 2/],
     ['a rule that is not a number', [{ ...quality, min: '0.8' }], /'min' must be a number/],
     ['a bad statistic', [{ ...quality, stat: 'Median', min: 1 }], /stat 'Median' is not one of/],
-    ['a ratio without baseline dimensions', [{ ...quality, 'baseline-dimensions': {}, 'max-drop-ratio': 0.1 }], /needs 'canary-dimensions' and 'baseline-dimensions'/],
+    [
+      'a ratio without baseline dimensions',
+      [{ ...quality, 'baseline-dimensions': {}, 'max-drop-ratio': 0.1 }],
+      /needs 'canary-dimensions' and 'baseline-dimensions'/,
+    ],
     ['a negative ratio', [{ ...quality, 'max-drop-ratio': -1 }], /must not be negative/],
-    ['a duplicate name', [{ ...quality, min: 1 }, { ...quality, min: 2 }], /check #2: the name 'quality' is used twice/],
+    [
+      'a duplicate name',
+      [
+        { ...quality, min: 1 },
+        { ...quality, min: 2 },
+      ],
+      /check #2: the name 'quality' is used twice/,
+    ],
     ['a dimension that is not a string', [{ ...quality, min: 1, dimensions: { A: 1 } }], /'dimensions.A' must be a string/],
   ])('refuses %s', (_name, value, pattern) => {
     expect(() => parseMetricChecks('metric-checks', JSON.stringify(value))).toThrow(pattern);

@@ -31835,7 +31835,16 @@ const CANARY = actionContract({
 
 const STAT = /^(SampleCount|Average|Sum|Minimum|Maximum|p\d{1,2}(\.\d+)?)$/;
 const RULES = ['min', 'max', 'max-drop-ratio', 'max-rise-ratio'];
-const KNOWN_KEYS = new Set(['name', 'namespace', 'metric-name', 'stat', 'dimensions', 'canary-dimensions', 'baseline-dimensions', ...RULES]);
+const KNOWN_KEYS = new Set([
+    'name',
+    'namespace',
+    'metric-name',
+    'stat',
+    'dimensions',
+    'canary-dimensions',
+    'baseline-dimensions',
+    ...RULES,
+]);
 function parseMetricChecks(input, raw) {
     let parsed;
     try {

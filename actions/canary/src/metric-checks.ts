@@ -30,7 +30,16 @@ export interface MetricCheck {
 
 const STAT = /^(SampleCount|Average|Sum|Minimum|Maximum|p\d{1,2}(\.\d+)?)$/;
 const RULES = ['min', 'max', 'max-drop-ratio', 'max-rise-ratio'] as const;
-const KNOWN_KEYS = new Set(['name', 'namespace', 'metric-name', 'stat', 'dimensions', 'canary-dimensions', 'baseline-dimensions', ...RULES]);
+const KNOWN_KEYS = new Set([
+  'name',
+  'namespace',
+  'metric-name',
+  'stat',
+  'dimensions',
+  'canary-dimensions',
+  'baseline-dimensions',
+  ...RULES,
+]);
 
 export function parseMetricChecks(input: string, raw: string): readonly MetricCheck[] {
   let parsed: unknown;
@@ -46,7 +55,8 @@ export function parseMetricChecks(input: string, raw: string): readonly MetricCh
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new InputError(input, `${where} is not an object`);
     const record = entry as Record<string, unknown>;
     for (const key of Object.keys(record)) {
-      if (!KNOWN_KEYS.has(key)) throw new InputError(input, `${where} has an unknown key '${key}' (allowed: ${[...KNOWN_KEYS].join(', ')})`);
+      if (!KNOWN_KEYS.has(key))
+        throw new InputError(input, `${where} has an unknown key '${key}' (allowed: ${[...KNOWN_KEYS].join(', ')})`);
     }
     const text = (key: string): string => {
       const value = record[key];
@@ -55,7 +65,8 @@ export function parseMetricChecks(input: string, raw: string): readonly MetricCh
     };
     const dims = (key: string): Record<string, string> => {
       const value = record[key] ?? {};
-      if (typeof value !== 'object' || Array.isArray(value) || value === null) throw new InputError(input, `${where}: '${key}' must be an object of strings`);
+      if (typeof value !== 'object' || Array.isArray(value) || value === null)
+        throw new InputError(input, `${where}: '${key}' must be an object of strings`);
       for (const [k, v] of Object.entries(value)) {
         if (typeof v !== 'string') throw new InputError(input, `${where}: '${key}.${k}' must be a string`);
       }
@@ -65,7 +76,8 @@ export function parseMetricChecks(input: string, raw: string): readonly MetricCh
     if (names.has(name)) throw new InputError(input, `${where}: the name '${name}' is used twice`);
     names.add(name);
     const stat = text('stat');
-    if (!STAT.test(stat)) throw new InputError(input, `${where}: stat '${stat}' is not one of SampleCount, Average, Sum, Minimum, Maximum, pNN`);
+    if (!STAT.test(stat))
+      throw new InputError(input, `${where}: stat '${stat}' is not one of SampleCount, Average, Sum, Minimum, Maximum, pNN`);
     const given = RULES.filter((rule) => record[rule] !== undefined);
     if (given.length !== 1) throw new InputError(input, `${where} needs exactly one of ${RULES.join(', ')}; found ${given.length}`);
     const kind = given[0]!;
@@ -75,7 +87,10 @@ export function parseMetricChecks(input: string, raw: string): readonly MetricCh
     const canaryDimensions = dims('canary-dimensions');
     const baselineDimensions = dims('baseline-dimensions');
     if (kind.endsWith('ratio') && (Object.keys(canaryDimensions).length === 0 || Object.keys(baselineDimensions).length === 0)) {
-      throw new InputError(input, `${where}: '${kind}' compares canary with baseline, so it needs 'canary-dimensions' and 'baseline-dimensions'`);
+      throw new InputError(
+        input,
+        `${where}: '${kind}' compares canary with baseline, so it needs 'canary-dimensions' and 'baseline-dimensions'`,
+      );
     }
     return {
       name,

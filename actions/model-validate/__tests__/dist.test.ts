@@ -15,7 +15,7 @@ describe('model-validate dist/index.js run as the runner runs it', () => {
   it('fails on an invalid duration, naming the input', async () => {
     const result = await runActionProcess(bundle, { inputs: { ...DEFAULTS, report: 'r.json', 'max-p95-latency': '25' } });
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain("::error::model-validate: input 'max-p95-latency': \"25\" is not a duration");
+    expect(result.stdout).toContain('::error::model-validate: input \'max-p95-latency\': "25" is not a duration');
   });
 
   it('refuses to report a verdict while the gate is not in this version', async () => {

@@ -17,7 +17,8 @@ import {
 } from '../src/index.js';
 
 const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/svg-ai/50dc6c495c0c9188/f2f7dc8efc522ab2';
-const RULE = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/svg-ai/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
+const RULE =
+  'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/svg-ai/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
 const SERVICE = 'arn:aws:ecs:eu-west-1:123456789012:service/prod/svg-ai-blue';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -100,7 +101,9 @@ describe('parseDuration', () => {
     ['spaces inside', '1h 30m'],
     ['an empty value', ''],
   ])('refuses %s', (_name, raw) => {
-    expect(thrown(() => parseDuration('bake-time', raw)).message).toMatch(/^input 'bake-time': .* is not a duration like 90s, 5m, 1h30m or 500ms$/);
+    expect(thrown(() => parseDuration('bake-time', raw)).message).toMatch(
+      /^input 'bake-time': .* is not a duration like 90s, 5m, 1h30m or 500ms$/,
+    );
   });
 
   it('enforces bounds with a readable limit', () => {
@@ -173,12 +176,19 @@ describe('parseArn', () => {
     expect(parseArn('listener', RULE, listenerOrRule).resourceType).toBe('listener-rule');
   });
   it('accepts another partition', () => {
-    expect(parseArn('service', SERVICE.replace('arn:aws:', 'arn:aws-cn:'), { service: 'ecs', resourceTypes: ['service'] }).partition).toBe('aws-cn');
+    expect(parseArn('service', SERVICE.replace('arn:aws:', 'arn:aws-cn:'), { service: 'ecs', resourceTypes: ['service'] }).partition).toBe(
+      'aws-cn',
+    );
   });
   it.each([
     ['not an ARN', 'my-listener', listenerOrRule, /is not an ARN; expected an ARN of elasticloadbalancing listener or listener-rule/],
     ['the wrong service', SERVICE, listenerOrRule, /is an ARN of ecs; expected an ARN of elasticloadbalancing/],
-    ['the wrong resource type', LISTENER.replace(':listener/', ':targetgroup/'), listenerOrRule, /is a elasticloadbalancing targetgroup; expected/],
+    [
+      'the wrong resource type',
+      LISTENER.replace(':listener/', ':targetgroup/'),
+      listenerOrRule,
+      /is a elasticloadbalancing targetgroup; expected/,
+    ],
     ['a type with no id', 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener', listenerOrRule, /expected/],
     ['the wrong region', LISTENER, { ...listenerOrRule, region: 'us-east-1' }, /is in region eu-west-1, but the action works in us-east-1/],
     ['a short account id', LISTENER.replace('123456789012', '12345'), listenerOrRule, /no 12-digit account id/],

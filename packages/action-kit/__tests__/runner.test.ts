@@ -6,7 +6,11 @@ import { inputEnvName, parseCommandFile, withRunnerEnv } from '../src/testing/in
 describe('parseCommandFile', () => {
   it.each([
     ['simple lines', 'a=1\nb=two=2\n', { a: '1', b: 'two=2' }],
-    ['a heredoc value', 'record<<ghadelimiter_1\n{"a":1}\nsecond line\nghadelimiter_1\nstatus=ok\n', { record: '{"a":1}\nsecond line', status: 'ok' }],
+    [
+      'a heredoc value',
+      'record<<ghadelimiter_1\n{"a":1}\nsecond line\nghadelimiter_1\nstatus=ok\n',
+      { record: '{"a":1}\nsecond line', status: 'ok' },
+    ],
     ['an empty file', '', {}],
   ])('reads %s', (_name, text, expected) => expect(parseCommandFile(text)).toEqual(expected));
 

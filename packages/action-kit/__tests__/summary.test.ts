@@ -3,9 +3,15 @@ import { escapeCell, markdownTable, textTable } from '../src/index.js';
 
 describe('markdownTable', () => {
   it('renders headers, separator and rows, escaping pipes and newlines', () => {
-    expect(markdownTable(['step', 'verdict'], [[1, 'pass'], [2, 'fail | 5xx\nrolled back']])).toBe(
-      '| step | verdict |\n| --- | --- |\n| 1 | pass |\n| 2 | fail \\| 5xx<br>rolled back |',
-    );
+    expect(
+      markdownTable(
+        ['step', 'verdict'],
+        [
+          [1, 'pass'],
+          [2, 'fail | 5xx\nrolled back'],
+        ],
+      ),
+    ).toBe('| step | verdict |\n| --- | --- |\n| 1 | pass |\n| 2 | fail \\| 5xx<br>rolled back |');
   });
   it.each([
     [null, '–'],
@@ -17,8 +23,14 @@ describe('markdownTable', () => {
 
 describe('textTable', () => {
   it('pads columns to the widest cell', () => {
-    expect(textTable(['step', 'weight'], [['shift', '10%'], ['promote', '100%']])).toBe(
-      'step     weight\n-------  ------\nshift    10%\npromote  100%',
-    );
+    expect(
+      textTable(
+        ['step', 'weight'],
+        [
+          ['shift', '10%'],
+          ['promote', '100%'],
+        ],
+      ),
+    ).toBe('step     weight\n-------  ------\nshift    10%\npromote  100%');
   });
 });

@@ -10,9 +10,7 @@ export interface ActionContract<I extends string = string, O extends string = st
   readonly outputs: Readonly<Record<O, string>>;
 }
 
-export function actionContract<const I extends string, const O extends string>(
-  contract: ActionContract<I, O>,
-): ActionContract<I, O> {
+export function actionContract<const I extends string, const O extends string>(contract: ActionContract<I, O>): ActionContract<I, O> {
   return Object.freeze({
     name: contract.name,
     inputs: Object.freeze({ ...contract.inputs }),

@@ -5,15 +5,7 @@
  */
 import { InputError } from './errors.js';
 import { readOptional, readRequired, asString } from './inputs.js';
-import {
-  parseArn,
-  parseEcsRef,
-  parseHttpUrl,
-  parseImageDigestRef,
-  parseKeyValueList,
-  parseRegion,
-  type Arn,
-} from './parsers.js';
+import { parseArn, parseEcsRef, parseHttpUrl, parseImageDigestRef, parseKeyValueList, parseRegion, type Arn } from './parsers.js';
 
 export interface DeployTargetInputNames {
   readonly listenerArn: string;
@@ -54,7 +46,10 @@ export function readDeployTarget(names: DeployTargetInputNames): DeployTarget {
   const blueService = readRequired(names.blueService, (input, raw) => parseEcsRef(input, raw, 'service'));
   const greenService = readRequired(names.greenService, (input, raw) => parseEcsRef(input, raw, 'service'));
   if (blueService === greenService) {
-    throw new InputError(names.greenService, `names the same service as '${names.blueService}' (${blueService}); blue and green must differ`);
+    throw new InputError(
+      names.greenService,
+      `names the same service as '${names.blueService}' (${blueService}); blue and green must differ`,
+    );
   }
   return {
     listener,

@@ -75,10 +75,7 @@ export function parseDuration(input: string, raw: string, range: { min?: number;
   }
   const [, h, m, s, ms] = match;
   const total =
-    Number(h ?? 0) * DURATION_UNITS.h! +
-    Number(m ?? 0) * DURATION_UNITS.m! +
-    Number(s ?? 0) * DURATION_UNITS.s! +
-    Number(ms ?? 0);
+    Number(h ?? 0) * DURATION_UNITS.h! + Number(m ?? 0) * DURATION_UNITS.m! + Number(s ?? 0) * DURATION_UNITS.s! + Number(ms ?? 0);
   return checkDuration(input, raw, total, range);
 }
 
@@ -266,7 +263,10 @@ export function parseList(input: string, raw: string): readonly string[] {
 export function parseImageDigestRef(input: string, raw: string): string {
   const value = raw.trim();
   if (/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9]@sha256:[a-f0-9]{64}$/.test(value)) return value;
-  throw new InputError(input, `${quote(raw)} is not an image pinned by digest like 123456789012.dkr.ecr.eu-west-1.amazonaws.com/svg-ai@sha256:<64 hex>`);
+  throw new InputError(
+    input,
+    `${quote(raw)} is not an image pinned by digest like 123456789012.dkr.ecr.eu-west-1.amazonaws.com/svg-ai@sha256:<64 hex>`,
+  );
 }
 
 const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;

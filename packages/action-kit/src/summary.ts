@@ -21,7 +21,11 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
 export function textTable(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const all = [headers, ...rows].map((row) => row.map((cell) => (cell === null || cell === undefined ? '–' : String(cell))));
   const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
-  const render = (row: readonly string[]) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const render = (row: readonly string[]) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [render(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(render)].join('\n');
 }
 

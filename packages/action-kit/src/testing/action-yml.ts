@@ -30,8 +30,10 @@ export function contractDifferences(metadata: ActionMetadata, contract: ActionCo
   for (const kind of ['inputs', 'outputs'] as const) {
     const declared = new Set(Object.values(contract[kind]));
     const documented = new Set(Object.keys(metadata[kind] ?? {}));
-    for (const name of declared) if (!documented.has(name)) problems.push(`${kind.slice(0, -1)} '${name}' is in the contract but not in action.yml`);
-    for (const name of documented) if (!declared.has(name)) problems.push(`${kind.slice(0, -1)} '${name}' is in action.yml but not in the contract`);
+    for (const name of declared)
+      if (!documented.has(name)) problems.push(`${kind.slice(0, -1)} '${name}' is in the contract but not in action.yml`);
+    for (const name of documented)
+      if (!declared.has(name)) problems.push(`${kind.slice(0, -1)} '${name}' is in action.yml but not in the contract`);
   }
   return problems;
 }

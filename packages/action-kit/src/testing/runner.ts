@@ -125,19 +125,17 @@ export async function runActionProcess(entry: string, options: SpawnOptions = {}
       stderr += chunk.toString();
     });
     const timeoutMs = options.timeoutMs ?? 60_000;
-    const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>(
-      (resolve, reject) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`${entry} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-        }, timeoutMs);
-        child.on('error', reject);
-        child.on('close', (code, sig) => {
-          clearTimeout(timer);
-          resolve({ exitCode: code, signal: sig });
-        });
-      },
-    );
+    const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`${entry} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      }, timeoutMs);
+      child.on('error', reject);
+      child.on('close', (code, sig) => {
+        clearTimeout(timer);
+        resolve({ exitCode: code, signal: sig });
+      });
+    });
     return { exitCode, signal, stdout, stderr, firstOutputMs, ...readRunnerFiles(files) };
   } finally {
     rmSync(files.dir, { recursive: true, force: true });

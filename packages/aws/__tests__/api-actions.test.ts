@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { AWS_API_ACTIONS } from '../src/index.js';
+
+const SERVICE_OF_CLIENT: Record<string, string> = {
+  'client-cloudwatch': 'cloudwatch',
+  'client-ecs': 'ecs',
+  'client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  'client-s3': 's3',
+  'client-ecr': 'ecr',
+  'client-sts': 'sts',
+};
+
+/** IAM actions derived from the `XCommand` imports of every source file, per SDK client. */
+function actionsInSources(): string[] {
+  const dir = fileURLToPath(new URL('../src', import.meta.url));
+  const found = new Set<string>();
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g)) {
+      const service = SERVICE_OF_CLIENT[match[2]!];
+      for (const name of match[1]!.matchAll(/\b([A-Z][A-Za-z0-9]+)Command\b/g)) found.add(`${service}:${name[1]}`);
+    }
+  }
+  return [...found].sort();
+}
+
+describe('AWS_API_ACTIONS', () => {
+  it('lists exactly the API actions the adapters call', () => {
+    expect([...AWS_API_ACTIONS].sort()).toEqual(actionsInSources());
+  });
+});

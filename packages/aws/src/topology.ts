@@ -1,0 +1,168 @@
+/**
+ * Resolving what a blue/green rollout drives from the few names a user gives: the production
+ * listener (or rule) and the two target groups its forward action weighs, which ECS service stands
+ * behind which target group, the names CloudWatch uses for them, and where the test listener answers.
+ * Every mismatch is a TopologyError that names the resource and says what was found and expected.
+ */
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  type Action,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import type { Colour } from '@svg-ai-release/rollout';
+import { ecsName, isRuleArn, listenerOfRule, loadBalancerDimension, targetGroupDimension } from './arns.js';
+import type { AwsClients } from './clients.js';
+import { awsCall, TopologyError } from './errors.js';
+
+export interface TopologyRequest {
+  readonly listenerArn: string;
+  readonly testListenerArn?: string;
+  readonly cluster: string;
+  readonly blueService: string;
+  readonly greenService: string;
+}
+
+export interface TrafficTarget {
+  /** The listener or rule ARN as given. */
+  readonly arn: string;
+  readonly kind: 'listener' | 'rule';
+  readonly listenerArn: string;
+  readonly loadBalancerArn: string;
+}
+
+export interface ColourSide {
+  readonly service: string;
+  readonly targetGroupArn: string;
+  /** `targetgroup/<name>/<id>`, the CloudWatch dimension. */
+  readonly targetGroupDimension: string;
+}
+
+export interface BlueGreenTopology {
+  readonly production: TrafficTarget;
+  /** `app/<name>/<id>`, the CloudWatch dimension. */
+  readonly loadBalancerDimension: string;
+  readonly cluster: string;
+  readonly sides: Readonly<Record<Colour, ColourSide>>;
+  readonly test?: TrafficTarget & { readonly url: string };
+}
+
+/** The forward action's target groups with their weights, from a listener's default actions or a rule's actions. */
+export function forwardTargets(actions: readonly Action[] | undefined): { arn: string; weight: number }[] {
+  const forward = (actions ?? []).find((action) => action.Type === 'forward');
+  if (!forward) return [];
+  const weighted = forward.ForwardConfig?.TargetGroups ?? [];
+  if (weighted.length > 0) return weighted.map((group) => ({ arn: group.TargetGroupArn ?? '', weight: group.Weight ?? 1 }));
+  return forward.TargetGroupArn ? [{ arn: forward.TargetGroupArn, weight: 1 }] : [];
+}
+
+export async function readActions(clients: AwsClients, target: Pick<TrafficTarget, 'arn' | 'kind'>): Promise<Action[]> {
+  if (target.kind === 'rule') {
+    const { Rules } = await awsCall(`DescribeRules ${target.arn}`, () =>
+      clients.elbv2.send(new DescribeRulesCommand({ RuleArns: [target.arn] })),
+    );
+    return Rules?.[0]?.Actions ?? [];
+  }
+  const { Listeners } = await awsCall(`DescribeListeners ${target.arn}`, () =>
+    clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [target.arn] })),
+  );
+  return Listeners?.[0]?.DefaultActions ?? [];
+}
+
+async function describeTarget(
+  clients: AwsClients,
+  arn: string,
+  subject: 'listener' | 'test-listener',
+): Promise<TrafficTarget & { port?: number; protocol?: string }> {
+  const kind = isRuleArn(arn) ? 'rule' : 'listener';
+  const listenerArn = kind === 'rule' ? listenerOfRule(arn) : arn;
+  try {
+    const { Listeners } = await awsCall(`DescribeListeners ${listenerArn}`, () =>
+      clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] })),
+    );
+    const listener = Listeners?.[0];
+    if (!listener?.LoadBalancerArn) throw new TopologyError(subject, `listener ${listenerArn} was not found`);
+    return { arn, kind, listenerArn, loadBalancerArn: listener.LoadBalancerArn, port: listener.Port, protocol: listener.Protocol };
+  } catch (error) {
+    if (error instanceof TopologyError) throw error;
+    if (error instanceof Error && /ListenerNotFound|RuleNotFound/.test(error.message)) {
+      throw new TopologyError(subject, `${arn} was not found: check the ARN and the region (${error.message})`);
+    }
+    throw error;
+  }
+}
+
+export async function resolveTopology(clients: AwsClients, request: TopologyRequest): Promise<BlueGreenTopology> {
+  const production = await describeTarget(clients, request.listenerArn, 'listener');
+  const actions = await readActions(clients, production).catch((error: unknown) => {
+    if (error instanceof Error && /RuleNotFound/.test(error.message))
+      throw new TopologyError('listener', `rule ${request.listenerArn} was not found`);
+    throw error;
+  });
+  const groups = forwardTargets(actions);
+  if (groups.length !== 2) {
+    throw new TopologyError(
+      'listener',
+      `${production.kind} ${request.listenerArn} forwards to ${groups.length} target group(s); a blue/green rollout needs a forward action with exactly two (blue and green)`,
+    );
+  }
+
+  const { services, failures } = await awsCall(`DescribeServices in ${request.cluster}`, () =>
+    clients.ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.blueService, request.greenService] })),
+  );
+  const sides = {} as Record<Colour, ColourSide>;
+  for (const [colour, wanted] of [
+    ['blue', request.blueService],
+    ['green', request.greenService],
+  ] as const) {
+    const subject = colour === 'blue' ? 'blue-service' : 'green-service';
+    const service = services?.find((s) => s.serviceName === ecsName(wanted) || s.serviceArn === wanted);
+    if (!service || service.status !== 'ACTIVE') {
+      const failure = failures?.find((f) => f.arn?.endsWith(`/${ecsName(wanted)}`) || f.arn === wanted);
+      throw new TopologyError(
+        subject,
+        `ECS service ${wanted} is not active in cluster ${request.cluster} (${failure?.reason ?? service?.status ?? 'not found'})`,
+      );
+    }
+    const attached = (service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn): arn is string => !!arn);
+    const match = groups.find((group) => attached.includes(group.arn));
+    if (!match) {
+      throw new TopologyError(
+        subject,
+        `ECS service ${wanted} is attached to ${attached.join(', ') || 'no target group'}, but ${request.listenerArn} forwards to ${groups.map((g) => g.arn).join(' and ')}`,
+      );
+    }
+    sides[colour] = {
+      service: service.serviceName ?? ecsName(wanted),
+      targetGroupArn: match.arn,
+      targetGroupDimension: targetGroupDimension(match.arn),
+    };
+  }
+  if (sides.blue.targetGroupArn === sides.green.targetGroupArn) {
+    throw new TopologyError('green-service', `blue and green are attached to the same target group ${sides.blue.targetGroupArn}`);
+  }
+
+  let test: BlueGreenTopology['test'];
+  if (request.testListenerArn) {
+    const described = await describeTarget(clients, request.testListenerArn, 'test-listener');
+    const { LoadBalancers } = await awsCall(`DescribeLoadBalancers ${described.loadBalancerArn}`, () =>
+      clients.elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [described.loadBalancerArn] })),
+    );
+    const dns = LoadBalancers?.[0]?.DNSName;
+    if (!dns || !described.port)
+      throw new TopologyError('test-listener', `cannot tell where ${request.testListenerArn} answers (no DNS name or port)`);
+    const scheme = described.protocol === 'HTTPS' ? 'https' : 'http';
+    const { port: _port, protocol: _protocol, ...target } = described;
+    test = { ...target, url: `${scheme}://${dns}:${described.port}` };
+  }
+
+  const { port: _port, protocol: _protocol, ...productionTarget } = production;
+  return {
+    production: productionTarget,
+    loadBalancerDimension: loadBalancerDimension(production.loadBalancerArn),
+    cluster: request.cluster,
+    sides,
+    ...(test ? { test } : {}),
+  };
+}
