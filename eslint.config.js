@@ -1,7 +1,8 @@
 // Lint rules, including the import boundaries of the architecture:
 //   actions/* → action-kit, rollout, aws · aws → rollout · rollout → nothing
 //   only packages/aws imports @aws-sdk/* (tests of the stand-in drive it through the SDK too)
-//   only actions' main.ts/index.ts and packages/action-kit import @actions/*
+//   only actions' main.ts/index.ts, packages/action-kit and packages/deploy-kit (the runtime the
+//   canary and blue-green actions share) import @actions/*
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -43,7 +44,7 @@ export default tseslint.config(
   // Default for every TypeScript file: neither the SDK nor the runner toolkit.
   { files: ['**/*.ts'], rules: restrict(AWS_SDK, ACTIONS_TOOLKIT) },
   // The runner toolkit: action-kit, and each action's glue.
-  { files: ['packages/action-kit/**/*.ts', 'actions/*/src/main.ts', 'actions/*/src/index.ts'], rules: restrict(AWS_SDK) },
+  { files: ['packages/action-kit/**/*.ts', 'packages/deploy-kit/**/*.ts', 'actions/*/src/main.ts', 'actions/*/src/index.ts'], rules: restrict(AWS_SDK) },
   // The SDK: the adapters, and the tests and benchmarks that drive the stand-in through it.
   {
     files: ['packages/aws/**/*.ts', 'packages/aws-local/__tests__/**/*.ts', 'packages/aws-local/bench/**/*.ts', 'scripts/**/*.ts'],

@@ -44,14 +44,14 @@ function compare(action, freshDir) {
 function smoke(action, node) {
   const dir = mkdtempSync(join(tmpdir(), 'check-dist-'));
   try {
-    const output = join(dir, 'output');
-    writeFileSync(output, '');
     const env = {
       PATH: process.env.PATH ?? '',
-      GITHUB_OUTPUT: output,
+      GITHUB_OUTPUT: join(dir, 'output'),
       GITHUB_STATE: join(dir, 'state'),
       GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     };
+    // The runner creates the command files before a step starts; the toolkit refuses to write to missing ones.
+    for (const file of [env.GITHUB_OUTPUT, env.GITHUB_STATE, env.GITHUB_STEP_SUMMARY]) writeFileSync(file, '');
     const result = capture(node, [join(action.dir, 'dist', 'index.js')], { env, timeout: 30_000 });
     const expected = new RegExp(`^::error::${action.name}: input '[a-z0-9-]+': is required but was not given$`, 'm');
     if (result.status !== 1 || !expected.test(result.stdout)) {

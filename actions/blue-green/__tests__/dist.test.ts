@@ -12,11 +12,4 @@ describe('blue-green dist/index.js run as the runner runs it', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain("::error::blue-green: input 'image': is required but was not given");
   });
-
-  it('refuses to report success while the engine is not in this version', async () => {
-    const result = await runActionProcess(bundle, { inputs: VALID_INPUTS });
-    expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('::error::blue-green: the blue-green release is not implemented in this version');
-    expect(result.outputs).toEqual({});
-  });
 });

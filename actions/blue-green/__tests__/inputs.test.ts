@@ -13,11 +13,11 @@ async function read(overrides: Record<string, string>): Promise<BlueGreenInputs>
 
 describe('readBlueGreenInputs', () => {
   it('reads a valid set, with the cluster given as an ARN', async () => {
-    const inputs = await read({ 'max-p99-latency': '800ms', 'expected-version': 'model_version=2.0.0' });
+    const inputs = await read({ 'max-p99-latency': '800ms', 'model-version': '2.0.0' });
     expect(inputs.smoke).toEqual({ path: '/ready', requests: 20, expectedStatus: 200, maxLatencyMs: 2000 });
     expect(inputs.target.cluster).toBe('arn:aws:ecs:eu-west-1:123456789012:cluster/svg-ai');
     expect(inputs.maxP99LatencyMs).toBe(800);
-    expect(inputs.expectedVersion.get('model_version')).toBe('2.0.0');
+    expect(inputs.modelVersion).toBe('2.0.0');
   });
 
   it.each([

@@ -4,9 +4,10 @@ import {
   parseDuration,
   parseEnum,
   parseInteger,
-  parseKeyValueList,
   parseList,
   parseNumber,
+  parseModelVersion,
+  parseRequestPath,
   readDeployTarget,
   readOptional,
   readWithDefault,
@@ -16,6 +17,7 @@ import { BLUE_GREEN } from './contract.js';
 
 const names = BLUE_GREEN.inputs;
 export const MODES = ['deploy', 'resume', 'abort', 'promote'] as const;
+export const INCONCLUSIVE_POLICIES = ['extend', 'fail'] as const;
 const HOUR = 3_600_000;
 
 export interface BlueGreenInputs {
@@ -26,15 +28,19 @@ export interface BlueGreenInputs {
     readonly expectedStatus: number;
     readonly maxLatencyMs: number;
   };
-  readonly expectedVersion: ReadonlyMap<string, string>;
+  readonly modelVersion: string | undefined;
+  readonly versionPath: string | undefined;
   readonly bakeTimeMs: number;
   readonly analysisIntervalMs: number;
   readonly minRequests: number;
+  readonly inconclusivePolicy: (typeof INCONCLUSIVE_POLICIES)[number];
+  readonly maxExtensions: number;
   readonly maxErrorRate: number;
   readonly maxP95LatencyMs: number | undefined;
   readonly maxP99LatencyMs: number | undefined;
   readonly alarms: readonly string[];
-  readonly keepOldForMs: number;
+  readonly metricPeriodMs: number;
+  readonly metricDelayMs: number;
   readonly waitHealthyTimeoutMs: number;
   readonly timeBudgetMs: number;
   readonly mode: (typeof MODES)[number];
@@ -50,31 +56,33 @@ export function readBlueGreenInputs(): BlueGreenInputs {
   if (analysisIntervalMs > bakeTimeMs) {
     throw new InputError(names.analysisInterval, `is longer than '${names.bakeTime}', so no analysis would run during the bake`);
   }
+  const metricPeriodMs = readWithDefault(names.metricPeriod, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
+  if (metricPeriodMs > analysisIntervalMs) {
+    throw new InputError(names.metricPeriod, `is longer than '${names.analysisInterval}': no new metrics would be published between two analyses`);
+  }
   return {
     target,
     smoke: {
-      path: readWithDefault(names.smokePath, parsePath, '/ready'),
+      path: readWithDefault(names.smokePath, parseRequestPath, '/ready'),
       requests: readWithDefault(names.smokeRequests, (i, r) => parseInteger(i, r, { min: 1, max: 10_000 }), '20'),
       expectedStatus: readWithDefault(names.smokeExpectedStatus, (i, r) => parseInteger(i, r, { min: 100, max: 599 }), '200'),
       maxLatencyMs: readWithDefault(names.smokeMaxLatency, (i, r) => parseDuration(i, r, { min: 1, max: 60_000 }), '2s'),
     },
-    expectedVersion: readOptional(names.expectedVersion, parseKeyValueList) ?? new Map<string, string>(),
+    modelVersion: readOptional(names.modelVersion, parseModelVersion),
+    versionPath: readOptional(names.versionPath, parseRequestPath),
     bakeTimeMs,
     analysisIntervalMs,
     minRequests: readWithDefault(names.minRequests, (i, r) => parseInteger(i, r, { min: 1, max: 1_000_000 }), '50'),
+    inconclusivePolicy: readWithDefault(names.inconclusivePolicy, (i, r) => parseEnum(i, r, INCONCLUSIVE_POLICIES), 'extend'),
+    maxExtensions: readWithDefault(names.maxExtensions, (i, r) => parseInteger(i, r, { min: 0, max: 10 }), '2'),
     maxErrorRate: readWithDefault(names.maxErrorRate, (i, r) => parseNumber(i, r, { min: 0, max: 1 }), '0.01'),
     maxP95LatencyMs: readOptional(names.maxP95Latency, (i, r) => parseDuration(i, r, { min: 1 })),
     maxP99LatencyMs: readOptional(names.maxP99Latency, (i, r) => parseDuration(i, r, { min: 1 })),
     alarms: readOptional(names.alarms, parseList) ?? [],
-    keepOldForMs: readWithDefault(names.keepOldFor, (i, r) => parseDuration(i, r, { max: 24 * HOUR }), '15m'),
+    metricPeriodMs,
+    metricDelayMs: readWithDefault(names.metricDelay, (i, r) => parseDuration(i, r, { max: HOUR }), '3m'),
     waitHealthyTimeoutMs: readWithDefault(names.waitHealthyTimeout, (i, r) => parseDuration(i, r, { min: 1_000, max: 2 * HOUR }), '10m'),
     timeBudgetMs: readWithDefault(names.timeBudget, (i, r) => parseDuration(i, r, { min: 60_000, max: 72 * HOUR }), '5h'),
     mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'deploy'),
   };
-}
-
-function parsePath(input: string, raw: string): string {
-  const value = raw.trim();
-  if (!value.startsWith('/') || /\s/.test(value)) throw new InputError(input, `${JSON.stringify(raw)} is not a request path like /ready`);
-  return value;
 }

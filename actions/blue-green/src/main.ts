@@ -1,20 +1,27 @@
-import * as core from '@actions/core';
-import { formatDuration, runAction } from '@svg-ai-release/action-kit';
+import { RELEASE_VERSION, runAction } from '@svg-ai-release/action-kit';
+import { runDeployAction } from '@svg-ai-release/deploy-kit';
 import { BLUE_GREEN } from './contract.js';
 import { readBlueGreenInputs } from './inputs.js';
+import { blueGreenSpec } from './spec.js';
+
+const names = BLUE_GREEN.inputs;
 
 export async function main(): Promise<void> {
-  await runAction(BLUE_GREEN.name, async () => {
-    const inputs = readBlueGreenInputs();
-    core.info(
-      `blue-green plan: ${inputs.smoke.requests} smoke requests to ${inputs.smoke.path}, switch, ` +
-        `bake ${formatDuration(inputs.bakeTimeMs)}, mode ${inputs.mode}`,
-    );
-    // The rollout engine is not wired into this action yet: refuse rather than report a success
-    // that moved no traffic.
-    throw new Error(
-      'the blue-green release is not implemented in this version of the action; the inputs are valid, but no traffic was moved. ' +
-        'Pin a release of svg-ai-release that ships the rollout engine.',
-    );
-  });
+  await runAction(BLUE_GREEN.name, () =>
+    runDeployAction(
+      {
+        name: BLUE_GREEN.name,
+        version: RELEASE_VERSION,
+        outputs: BLUE_GREEN.outputs,
+        topologyInputs: {
+          listener: names.listenerArn,
+          'test-listener': names.testListenerArn,
+          cluster: names.cluster,
+          'blue-service': names.blueService,
+          'green-service': names.greenService,
+        },
+      },
+      () => blueGreenSpec(readBlueGreenInputs()),
+    ),
+  );
 }

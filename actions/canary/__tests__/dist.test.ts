@@ -19,11 +19,4 @@ describe('canary dist/index.js run as the runner runs it', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/::error::canary: input 'steps': "10,5,100" must increase strictly/);
   });
-
-  it('refuses to report success while the engine is not in this version', async () => {
-    const result = await runActionProcess(bundle, { inputs: VALID_INPUTS });
-    expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('::error::canary: the canary rollout is not implemented in this version');
-    expect(result.stdout).toContain('canary plan: 10% → 25% → 50% → 100%');
-  });
 });

@@ -43,9 +43,9 @@ describe('readCanaryInputs', () => {
   });
 
   it('accepts probes when a test listener is given', async () => {
-    const inputs = await read({ 'test-listener-arn': TEST_LISTENER, 'probe-path': '/ready', 'expected-version': 'model_version=1.4.0' });
+    const inputs = await read({ 'test-listener-arn': TEST_LISTENER, 'probe-path': '/ready', 'model-version': '1.4.0' });
     expect(inputs.probePath).toBe('/ready');
-    expect(inputs.expectedVersion.get('model_version')).toBe('1.4.0');
+    expect(inputs.modelVersion).toBe('1.4.0');
   });
 
   it.each([
@@ -90,6 +90,8 @@ describe('readCanaryInputs', () => {
       { 'test-listener-arn': LISTENER },
       /^input 'test-listener-arn': is the production listener itself/,
     ],
+    ['a model version with spaces', { 'model-version': '1.4 beta' }, /^input 'model-version': "1.4 beta" is not a model version/],
+    ['a metric period longer than the analysis interval', { 'metric-period': '2m' }, /^input 'metric-period': is longer than 'analysis-interval'/],
     ['metric checks that are not JSON', { 'metric-checks': '[{' }, /^input 'metric-checks': is not valid JSON/],
     ['a time budget under a minute', { 'time-budget': '30s' }, /^input 'time-budget': "30s" is shorter than the minimum 1m/],
   ])('refuses %s, naming the input', async (_name, overrides, pattern) => {

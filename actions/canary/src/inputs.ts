@@ -4,14 +4,14 @@ import {
   parseDuration,
   parseEnum,
   parseInteger,
-  parseKeyValueList,
   parseList,
   parseNumber,
   parsePercentSteps,
+  parseModelVersion,
+  parseRequestPath,
   readDeployTarget,
   readOptional,
   readWithDefault,
-  asString,
   type DeployTarget,
 } from '@svg-ai-release/action-kit';
 import { CANARY } from './contract.js';
@@ -37,9 +37,15 @@ export interface CanaryInputs {
   readonly maxP99LatencyMs: number | undefined;
   readonly alarms: readonly string[];
   readonly metricChecks: readonly MetricCheck[];
+  readonly modelVersion: string | undefined;
+  readonly smokeRequests: number;
+  readonly smokePath: string;
+  readonly versionPath: string | undefined;
   readonly probePath: string | undefined;
-  readonly probeIntervalMs: number;
-  readonly expectedVersion: ReadonlyMap<string, string>;
+  readonly probeRequests: number;
+  readonly probeMaxLatencyMs: number;
+  readonly metricPeriodMs: number;
+  readonly metricDelayMs: number;
   readonly keepOldForMs: number;
   readonly waitHealthyTimeoutMs: number;
   readonly timeBudgetMs: number;
@@ -53,13 +59,13 @@ export function readCanaryInputs(): CanaryInputs {
   if (analysisIntervalMs > bakeTimeMs) {
     throw new InputError(names.analysisInterval, `is longer than '${names.bakeTime}', so no analysis would run during a bake`);
   }
-  const probePath = readOptional(names.probePath, parseProbePath);
-  const expectedVersion = readOptional(names.expectedVersion, parseKeyValueList) ?? new Map<string, string>();
-  if ((probePath !== undefined || expectedVersion.size > 0) && target.testListener === undefined) {
-    throw new InputError(
-      probePath !== undefined ? names.probePath : names.expectedVersion,
-      `needs '${names.testListenerArn}': probes and version checks go through the test listener`,
-    );
+  const probePath = readOptional(names.probePath, parseRequestPath);
+  if (probePath !== undefined && target.testListener === undefined) {
+    throw new InputError(names.probePath, `needs '${names.testListenerArn}': probes go through the test listener`);
+  }
+  const metricPeriodMs = readWithDefault(names.metricPeriod, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
+  if (metricPeriodMs > analysisIntervalMs) {
+    throw new InputError(names.metricPeriod, `is longer than '${names.analysisInterval}': no new metrics would be published between two analyses`);
   }
   return {
     target,
@@ -76,18 +82,18 @@ export function readCanaryInputs(): CanaryInputs {
     maxP99LatencyMs: readOptional(names.maxP99Latency, (i, r) => parseDuration(i, r, { min: 1 })),
     alarms: readOptional(names.alarms, parseList) ?? [],
     metricChecks: readOptional(names.metricChecks, parseMetricChecks) ?? [],
+    modelVersion: readOptional(names.modelVersion, parseModelVersion),
+    smokeRequests: readWithDefault(names.smokeRequests, (i, r) => parseInteger(i, r, { min: 0, max: 10_000 }), '10'),
+    smokePath: readWithDefault(names.smokePath, parseRequestPath, '/ready'),
+    versionPath: readOptional(names.versionPath, parseRequestPath),
     probePath,
-    probeIntervalMs: readWithDefault(names.probeInterval, (i, r) => parseDuration(i, r, { min: 100, max: HOUR }), '2s'),
-    expectedVersion,
+    probeRequests: readWithDefault(names.probeRequests, (i, r) => parseInteger(i, r, { min: 1, max: 1_000 }), '5'),
+    probeMaxLatencyMs: readWithDefault(names.probeMaxLatency, (i, r) => parseDuration(i, r, { min: 1, max: 60_000 }), '2s'),
+    metricPeriodMs,
+    metricDelayMs: readWithDefault(names.metricDelay, (i, r) => parseDuration(i, r, { max: HOUR }), '3m'),
     keepOldForMs: readWithDefault(names.keepOldFor, (i, r) => parseDuration(i, r, { max: 24 * HOUR }), '15m'),
     waitHealthyTimeoutMs: readWithDefault(names.waitHealthyTimeout, (i, r) => parseDuration(i, r, { min: 1_000, max: 2 * HOUR }), '10m'),
     timeBudgetMs: readWithDefault(names.timeBudget, (i, r) => parseDuration(i, r, { min: 60_000, max: 72 * HOUR }), '5h'),
     mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'deploy'),
   };
-}
-
-function parseProbePath(input: string, raw: string): string {
-  const value = asString(input, raw);
-  if (!value.startsWith('/') || /\s/.test(value)) throw new InputError(input, `${JSON.stringify(raw)} is not a request path like /ready`);
-  return value;
 }

@@ -31443,10 +31443,7 @@ function parseDuration(input, raw, range = {}) {
         throw new errors_InputError(input, `${errors_quote(raw)} is not ${allowed}`);
     }
     const [, h, m, s, ms] = match;
-    const total = Number(h ?? 0) * DURATION_UNITS.h +
-        Number(m ?? 0) * DURATION_UNITS.m +
-        Number(s ?? 0) * DURATION_UNITS.s +
-        Number(ms ?? 0);
+    const total = Number(h ?? 0) * DURATION_UNITS.h + Number(m ?? 0) * DURATION_UNITS.m + Number(s ?? 0) * DURATION_UNITS.s + Number(ms ?? 0);
     return checkDuration(input, raw, total, range);
 }
 function checkDuration(input, raw, ms, { min, max }) {
@@ -31634,6 +31631,20 @@ function parsers_parseHttpUrl(input, raw) {
     }
     return url;
 }
+/** A request path such as `/ready` or `/version?verbose=1`: starts with a slash, no white space. */
+function parseRequestPath(input, raw) {
+    const value = raw.trim();
+    if (value.startsWith('/') && !/\s/.test(value))
+        return value;
+    throw new InputError(input, `${quote(raw)} is not a request path like /ready`);
+}
+/** A model version as the service reports it: letters, digits and `._+-`, e.g. `1.4.0` or `2026-11-29+abc`. */
+function parseModelVersion(input, raw) {
+    const value = raw.trim();
+    if (/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(value))
+        return value;
+    throw new InputError(input, `${quote(raw)} is not a model version like 1.4.0`);
+}
 //# sourceMappingURL=parsers.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/inputs.js
 
@@ -31700,7 +31711,10 @@ function markdownTable(headers, rows) {
 function textTable(headers, rows) {
     const all = [headers, ...rows].map((row) => row.map((cell) => (cell === null || cell === undefined ? '–' : String(cell))));
     const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
-    const render = (row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    const render = (row) => row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd();
     return [render(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(render)].join('\n');
 }
 function markdownLink(text, url) {
@@ -31764,6 +31778,7 @@ function readDeployTarget(names) {
 }
 //# sourceMappingURL=deploy-target.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/index.js
+
 
 
 

@@ -34,3 +34,12 @@ describe('textTable', () => {
     ).toBe('step     weight\n-------  ------\nshift    10%\npromote  100%');
   });
 });
+
+describe('RELEASE_VERSION', () => {
+  it('is the version of the repository', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { RELEASE_VERSION } = await import('../src/index.js');
+    const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(RELEASE_VERSION).toBe(root.version);
+  });
+});

@@ -14,6 +14,8 @@ export {
   parseS3Uri,
   parseEcsRef,
   parseHttpUrl,
+  parseRequestPath,
+  parseModelVersion,
   formatDuration,
   type Arn,
   type ArnExpectation,
@@ -25,3 +27,4 @@ export { runAction } from './run-action.js';
 export { escapeCell, markdownLink, markdownTable, textTable, writeSummary, type Cell, type SummarySection } from './summary.js';
 export { actionContract, type ActionContract } from './contract.js';
 export { readDeployTarget, type DeployTarget, type DeployTargetInputNames } from './deploy-target.js';
+export { RELEASE_VERSION } from './version.js';

@@ -293,3 +293,17 @@ export function parseHttpUrl(input: string, raw: string): URL {
   }
   return url;
 }
+
+/** A request path such as `/ready` or `/version?verbose=1`: starts with a slash, no white space. */
+export function parseRequestPath(input: string, raw: string): string {
+  const value = raw.trim();
+  if (value.startsWith('/') && !/\s/.test(value)) return value;
+  throw new InputError(input, `${quote(raw)} is not a request path like /ready`);
+}
+
+/** A model version as the service reports it: letters, digits and `._+-`, e.g. `1.4.0` or `2026-11-29+abc`. */
+export function parseModelVersion(input: string, raw: string): string {
+  const value = raw.trim();
+  if (/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(value)) return value;
+  throw new InputError(input, `${quote(raw)} is not a model version like 1.4.0`);
+}

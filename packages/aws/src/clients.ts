@@ -1,14 +1,11 @@
 /**
- * One place that configures every AWS SDK client the adapters use: region, an optional endpoint
+ * One place that configures the AWS SDK clients a rollout uses (ELBv2, ECS, CloudWatch): region, an optional endpoint
  * (the local stand-in, or a VPC endpoint), adaptive retries so throttling is absorbed by the
  * client before it reaches the engine, and a user agent that names this tool in CloudTrail.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsSettings {
   readonly region: string;
@@ -26,15 +23,12 @@ export interface AwsClients {
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly ecs: ECSClient;
   readonly cloudwatch: CloudWatchClient;
-  readonly s3: S3Client;
-  readonly ecr: ECRClient;
-  readonly sts: STSClient;
   destroy(): void;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
-function commonConfig(settings: AwsSettings) {
+export function clientConfig(settings: AwsSettings) {
   return {
     region: settings.region,
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -46,15 +40,11 @@ function commonConfig(settings: AwsSettings) {
 }
 
 export function createClients(settings: AwsSettings): AwsClients {
-  const config = commonConfig(settings);
+  const config = clientConfig(settings);
   const clients = {
     elbv2: new ElasticLoadBalancingV2Client(config),
     ecs: new ECSClient(config),
     cloudwatch: new CloudWatchClient(config),
-    // Path-style addressing when an endpoint is given: a local endpoint has no per-bucket DNS names.
-    s3: new S3Client({ ...config, forcePathStyle: settings.endpoint !== undefined }),
-    ecr: new ECRClient(config),
-    sts: new STSClient(config),
   };
   return {
     ...clients,

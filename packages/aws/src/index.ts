@@ -1,6 +1,6 @@
 export { AWS_API_ACTIONS, AWS_EXTRA_PERMISSIONS } from './api-actions.js';
 export { ecsName, listenerOfRule, loadBalancerDimension, targetGroupDimension } from './arns.js';
-export { createClients, DEFAULT_MAX_ATTEMPTS, type AwsClients, type AwsSettings } from './clients.js';
+export { clientConfig, createClients, DEFAULT_MAX_ATTEMPTS, type AwsClients, type AwsSettings } from './clients.js';
 export { AwsCallError, awsCall, isTransientAwsError, TopologyError } from './errors.js';
 export { EcsFleet, type EcsFleetOptions } from './fleet.js';
 export { CloudWatchMetrics, combine, windowPeriod, type CloudWatchMetricsOptions, type UserMetricQuery } from './metrics.js';
