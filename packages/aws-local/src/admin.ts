@@ -1,0 +1,46 @@
+/**
+ * The admin endpoint (`/_aws-local/…`), for tests and rehearsals that run the stand-in as a process:
+ *   GET    /_aws-local/state    listeners with their URLs, target health, services and tasks, faults
+ *   GET    /_aws-local/faults   what is injected now
+ *   POST   /_aws-local/faults   add faults (JSON body, see FaultConfig)
+ *   DELETE /_aws-local/faults   remove all faults
+ */
+import { AwsError, toAwsError } from './errors.js';
+import type { AwsHandler, AwsResponse } from './http-types.js';
+import { checkFaultConfig, type Faults } from './faults.js';
+
+export function createAdminHandler(faults: Faults, state: () => unknown): AwsHandler {
+  return async (request) => {
+    try {
+      const route = `${request.method} ${request.path.replace(/\/+$/, '')}`;
+      switch (route) {
+        case 'GET /_aws-local/state':
+          return json(200, state());
+        case 'GET /_aws-local/faults':
+          return json(200, faults.describe());
+        case 'POST /_aws-local/faults': {
+          let body: unknown;
+          try {
+            body = JSON.parse(request.body.toString('utf8'));
+          } catch {
+            throw new AwsError('ValidationError', 'The fault configuration must be a JSON object');
+          }
+          faults.add(checkFaultConfig(body));
+          return json(200, faults.describe());
+        }
+        case 'DELETE /_aws-local/faults':
+          faults.clear();
+          return json(200, faults.describe());
+        default:
+          throw new AwsError('NotFound', `No admin route ${route} (state, faults)`, 404);
+      }
+    } catch (error) {
+      const failure = toAwsError(error);
+      return json(failure.status, { error: failure.code, message: failure.message });
+    }
+  };
+}
+
+function json(status: number, body: unknown): AwsResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
