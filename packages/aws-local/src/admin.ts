@@ -4,14 +4,22 @@
  *   GET    /_aws-local/faults   what is injected now
  *   POST   /_aws-local/faults   add faults (JSON body, see FaultConfig)
  *   DELETE /_aws-local/faults   remove all faults
+ *   GET    /_aws-local/v4/<task id>[/task]   the ECS task metadata endpoint its processes are given
  */
 import { AwsError, toAwsError } from './errors.js';
 import type { AwsHandler, AwsResponse } from './http-types.js';
 import { checkFaultConfig, type Faults } from './faults.js';
+import { containerMetadata, METADATA_PATH, taskMetadata, type MetadataSource } from './dataplane/task-metadata.js';
 
-export function createAdminHandler(faults: Faults, state: () => unknown): AwsHandler {
+export function createAdminHandler(
+  faults: Faults,
+  state: () => unknown,
+  metadata: (taskId: string) => MetadataSource | undefined,
+): AwsHandler {
   return async (request) => {
     try {
+      if (request.method === 'GET' && request.path.startsWith(METADATA_PATH))
+        return metadataResponse(request.path.slice(METADATA_PATH.length), metadata);
       const route = `${request.method} ${request.path.replace(/\/+$/, '')}`;
       switch (route) {
         case 'GET /_aws-local/state':
@@ -43,4 +51,14 @@ export function createAdminHandler(faults: Faults, state: () => unknown): AwsHan
 
 function json(status: number, body: unknown): AwsResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function metadataResponse(rest: string, metadata: (taskId: string) => MetadataSource | undefined): AwsResponse {
+  const [taskId = '', what] = rest.replace(/\/+$/, '').split('/');
+  const source = metadata(taskId);
+  if (!source) return json(404, { error: 'NotFound', message: `no task ${taskId}` });
+  if (what === 'task') return json(200, taskMetadata(source));
+  if (what !== undefined) return json(404, { error: 'NotFound', message: `no metadata path ${what}` });
+  const main = source.containers[0];
+  return main ? json(200, containerMetadata(source, main)) : json(404, { error: 'NotFound', message: 'the task has no container' });
 }

@@ -10,7 +10,8 @@ import { CloudWatchService } from './cloudwatch/service.js';
 import { AlbMetrics } from './dataplane/alb-metrics.js';
 import { imageAliases } from './dataplane/aliases.js';
 import { HealthChecker } from './dataplane/health.js';
-import type { ImageCommands } from './dataplane/images.js';
+import { withoutRegistry, type ImageCommands } from './dataplane/images.js';
+import type { MetadataSource } from './dataplane/task-metadata.js';
 import { ListenerProxy } from './dataplane/proxy.js';
 import { TaskRunner } from './dataplane/tasks.js';
 import { createEcrHandler } from './ecr/index.js';
@@ -124,10 +125,13 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   proxy.attach(elbv2);
   const ecs = new EcsService(snapshot ? snapshot.ecs : emptyEcsState(), account, (arn) => elbv2.targetGroup(arn));
   const metrics = new AlbMetrics(cloudwatch, elbv2, publication);
+  // Known once the control server listens; task processes get it as their metadata endpoint.
+  let controlUrl: string | undefined;
   const runner = new TaskRunner({
     images: options.images ?? {},
     output: options.taskOutput,
     aliases: (image) => imageAliases(image, ecr.resolveImage),
+    metadataBaseUrl: () => controlUrl,
   });
   const scheduler = new EcsScheduler(ecs, elbv2, runner, faults, { restartDelayMs: options.taskRestartDelayMs ?? 200 });
   const health = new HealthChecker(() => elbv2.state.targetGroups);
@@ -181,6 +185,26 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     };
   };
 
+  const metadataSource = (taskId: string): MetadataSource | undefined => {
+    const task = ecs.state.tasks.find((t) => t.id === taskId);
+    if (!task) return undefined;
+    const definition = ecs.state.taskDefinitions.find((d) => d.arn === task.taskDefinitionArn);
+    return {
+      taskArn: task.arn,
+      clusterArn: task.clusterArn,
+      family: definition?.family ?? 'unknown',
+      revision: definition?.revision ?? 0,
+      desiredStatus: task.desiredStatus,
+      knownStatus: task.lastStatus,
+      containers: task.containers.map((c) => ({ name: c.name, image: c.image, status: c.lastStatus })),
+      digestOf: (image) => {
+        const bare = withoutRegistry(image);
+        const colon = bare.lastIndexOf(':');
+        return colon > 0 ? ecr.resolveImage(bare.slice(0, colon), bare.slice(colon + 1))?.digest : undefined;
+      },
+    };
+  };
+
   const { server, closeAll } = createControlServer({
     handlers: {
       elasticloadbalancing: createElbv2Handler(elbv2),
@@ -190,7 +214,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
       ecr: ecr.handle,
       sts: sts.handle,
     },
-    admin: createAdminHandler(faults, state),
+    admin: createAdminHandler(faults, state, (taskId) => metadataSource(taskId)),
     faults,
   });
   const host = options.host ?? '127.0.0.1';
@@ -199,6 +223,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     server.listen(options.port ?? 0, host, resolve);
   });
   const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
+  controlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const loops = [
     setInterval(() => {

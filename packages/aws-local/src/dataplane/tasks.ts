@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { commandFor, type ImageCommands } from './images.js';
 import { freePort } from './ports.js';
+import { METADATA_PATH } from './task-metadata.js';
 
 export interface TaskLaunch {
   readonly taskArn: string;
@@ -28,6 +29,8 @@ export interface TaskRunnerOptions {
   readonly aliases?: (image: string) => string[];
   /** How long a task gets between SIGTERM and SIGKILL. */
   readonly stopTimeoutMs?: number;
+  /** Where the task metadata endpoint answers (known once the control server listens). */
+  readonly metadataBaseUrl?: () => string | undefined;
 }
 
 interface Running {
@@ -54,7 +57,7 @@ export class TaskRunner {
     const port = await freePort();
     const child = spawn(file, args, {
       cwd: mapping.cwd,
-      env: { ...process.env, ...mapping.env, ...task.environment, PORT: String(port) },
+      env: { ...process.env, ...mapping.env, ...task.environment, ...this.metadataEnv(task.taskArn), PORT: String(port) },
       stdio: ['ignore', this.options.output ?? 'ignore', this.options.output ?? 'ignore'],
       detached: true,
     });
@@ -80,6 +83,13 @@ export class TaskRunner {
     });
     this.running.set(task.taskArn, { child, exited });
     return { ok: true, port, pid: child.pid };
+  }
+
+  /** `ECS_CONTAINER_METADATA_URI_V4`, as ECS sets it for every container. */
+  private metadataEnv(taskArn: string): Record<string, string> {
+    const base = this.options.metadataBaseUrl?.();
+    const taskId = taskArn.split('/').at(-1);
+    return base && taskId ? { ECS_CONTAINER_METADATA_URI_V4: `${base}${METADATA_PATH}${taskId}` } : {};
   }
 
   isRunning(taskArn: string): boolean {

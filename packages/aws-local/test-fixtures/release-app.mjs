@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// A stand-in for the SVG-AI service in release tests and rehearsals where the real one is not wanted
+// (it needs torch): the same health, readiness and version contract, instant answers elsewhere.
+//   GET /health   200 while the process lives
+//   GET /ready    200 once started (after READY_DELAY_MS), 503 before
+//   GET /version  { image, image_id, model_version, git_sha }: the image as ECS reports it through the
+//                 task metadata endpoint, the model version from MODEL_VERSION
+//   anything else 200 with a small JSON body
+// EXIT_ON_START=<code> makes the process exit at once with that code, like a broken image.
+import { createServer } from 'node:http';
+
+if (process.env.EXIT_ON_START) process.exit(Number(process.env.EXIT_ON_START));
+
+const started = Date.now();
+const readyDelay = Number(process.env.READY_DELAY_MS ?? 0);
+let image = { Image: process.env.IMAGE ?? 'unknown', ImageID: undefined };
+if (process.env.ECS_CONTAINER_METADATA_URI_V4) {
+  try {
+    const response = await fetch(process.env.ECS_CONTAINER_METADATA_URI_V4);
+    if (response.ok) image = await response.json();
+  } catch {
+    // No metadata: /version reports what the environment says.
+  }
+}
+
+const version = JSON.stringify({
+  service: 'release-app',
+  image: image.Image,
+  image_id: image.ImageID,
+  model_version: process.env.MODEL_VERSION ?? 'none',
+  git_sha: process.env.GIT_SHA ?? 'unknown',
+});
+
+const server = createServer((req, res) => {
+  req.resume();
+  const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+  if (req.url === '/health') return json(200, '{"status":"ok"}');
+  if (req.url === '/ready') return Date.now() - started >= readyDelay ? json(200, '{"ready":true}') : json(503, '{"ready":false}');
+  if (req.url === '/version') return json(200, version);
+  return json(200, JSON.stringify({ ok: true, path: req.url, model_version: process.env.MODEL_VERSION ?? 'none' }));
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
