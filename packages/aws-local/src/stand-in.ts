@@ -126,12 +126,12 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   const ecs = new EcsService(snapshot ? snapshot.ecs : emptyEcsState(), account, (arn) => elbv2.targetGroup(arn));
   const metrics = new AlbMetrics(cloudwatch, elbv2, publication);
   // Known once the control server listens; task processes get it as their metadata endpoint.
-  let controlUrl: string | undefined;
+  const control: { url?: string } = {};
   const runner = new TaskRunner({
     images: options.images ?? {},
     output: options.taskOutput,
     aliases: (image) => imageAliases(image, ecr.resolveImage),
-    metadataBaseUrl: () => controlUrl,
+    metadataBaseUrl: () => control.url,
   });
   const scheduler = new EcsScheduler(ecs, elbv2, runner, faults, { restartDelayMs: options.taskRestartDelayMs ?? 200 });
   const health = new HealthChecker(() => elbv2.state.targetGroups);
@@ -223,7 +223,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     server.listen(options.port ?? 0, host, resolve);
   });
   const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
-  controlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  control.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const loops = [
     setInterval(() => {
