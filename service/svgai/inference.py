@@ -1,0 +1,131 @@
+"""Model-assisted conversion: classify the logo, predict quality, pick vectorizer parameters."""
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Sequence, Tuple
+
+import numpy as np
+import torch
+
+from .conversion import Conversion, convert
+from .features import classifier_input, image_features, predictor_row
+from .registry import LoadedModels
+from .vectorize import VectorizeParams
+
+# Starting points per logo type for `smart_auto`: few colours for flat logos, more for gradients and
+# busy artwork; text keeps corners sharp (lower alphamax) and drops no small specks (punctuation).
+PRESETS: Dict[str, Tuple[str, VectorizeParams]] = {
+    "simple_geometric": ("potrace_color", VectorizeParams(colors=4, turdsize=2, alphamax=1.0)),
+    "text_based": ("potrace_color", VectorizeParams(colors=3, turdsize=0, alphamax=0.8)),
+    "gradient": ("potrace_color", VectorizeParams(colors=12, turdsize=4, alphamax=1.0)),
+    "complex": ("potrace_color", VectorizeParams(colors=12, turdsize=2, alphamax=1.0)),
+}
+
+# How many candidate conversions each tier may actually run and measure.
+TIER_ATTEMPTS = {1: 1, 2: 3, 3: 6}
+
+CANDIDATES: List[Tuple[str, VectorizeParams]] = (
+    [("potrace", VectorizeParams(turdsize=t, alphamax=a)) for t, a in itertools.product((0, 2, 8), (0.6, 1.0, 1.2))]
+    + [("potrace_color", VectorizeParams(colors=c, turdsize=t, alphamax=a))
+       for c, t, a in itertools.product((2, 3, 4, 6, 8, 12, 16), (0, 2, 8), (0.6, 1.0, 1.2))]
+)
+
+
+# The classifier picks the parameter family, the predictor tunes within it. SSIM is computed on luma, so it
+# barely sees colour: without this floor a gradient or multi-colour logo "passes" as a one-colour trace.
+# label -> (single-colour potrace allowed, fewest colour layers)
+FAMILIES: Dict[str, Tuple[bool, int]] = {
+    "simple_geometric": (True, 2),
+    "text_based": (True, 2),
+    "gradient": (False, 6),
+    "complex": (False, 6),
+}
+
+
+def candidates_for(label: str) -> List[Tuple[str, VectorizeParams]]:
+    mono_allowed, min_colors = FAMILIES[label]
+    return [(c, p) for c, p in CANDIDATES
+            if (c == "potrace" and mono_allowed) or (c == "potrace_color" and p.colors >= min_colors)]
+
+
+def _cost(candidate: Tuple[str, VectorizeParams]) -> Tuple[int, int]:
+    """Smaller SVGs first: fewer colour layers, then more speckle suppression."""
+    converter, params = candidate
+    return (1 if converter == "potrace" else params.colors, -params.turdsize)
+
+
+@dataclass(frozen=True)
+class Classification:
+    label: str
+    confidence: float
+    probabilities: Dict[str, float]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Attempt:
+    conversion: Conversion
+    predicted_ssim: float
+
+
+@dataclass(frozen=True)
+class AiConversion:
+    classification: Classification
+    chosen: Attempt
+    attempts: List[Attempt]
+    inference_seconds: float
+
+
+class Engine:
+    """Stateless per call; safe to share between worker threads (TorchScript forward is re-entrant)."""
+
+    def __init__(self, models: LoadedModels) -> None:
+        self.models = models
+
+    def classify(self, rgb: np.ndarray) -> Classification:
+        started = time.perf_counter()
+        with torch.no_grad():
+            probs = self.models.classifier(torch.from_numpy(classifier_input(rgb)).unsqueeze(0))[0].tolist()
+        best = int(np.argmax(probs))
+        return Classification(label=self.models.classes[best], confidence=float(probs[best]),
+                              probabilities={c: round(float(p), 4) for c, p in zip(self.models.classes, probs)},
+                              seconds=time.perf_counter() - started)
+
+    def predict(self, rgb: np.ndarray, alpha: np.ndarray, classification: Classification,
+                candidates: Sequence[Tuple[str, VectorizeParams]]) -> List[float]:
+        feats = image_features(rgb, alpha)
+        probs = [classification.probabilities[c] for c in self.models.classes]
+        rows = [predictor_row(feats, probs, converter, params) for converter, params in candidates]
+        with torch.no_grad():
+            return self.models.predictor(torch.tensor(rows, dtype=torch.float32)).tolist()
+
+    def smart_auto(self, rgb: np.ndarray, timeout: float) -> Tuple[Classification, Conversion]:
+        classification = self.classify(rgb)
+        converter, params = PRESETS[classification.label]
+        return classification, convert(rgb, converter, params, timeout)
+
+    def convert_ai(self, rgb: np.ndarray, alpha: np.ndarray, tier: int, target: float, timeout: float
+                   ) -> AiConversion:
+        """Rank the logo type's candidates by predicted SSIM; measure the cheapest expected to reach ``target``.
+
+        Stops at the first measured conversion that reaches the target; otherwise returns the best measured.
+        """
+        started = time.perf_counter()
+        classification = self.classify(rgb)
+        candidates = candidates_for(classification.label)
+        predicted = self.predict(rgb, alpha, classification, candidates)
+        inference_seconds = time.perf_counter() - started
+        ranked = sorted(zip(candidates, predicted), key=lambda cp: _cost(cp[0]))
+        meeting = [cp for cp in ranked if cp[1] >= target]
+        rest = sorted((cp for cp in ranked if cp[1] < target), key=lambda cp: -cp[1])
+        attempts: List[Attempt] = []
+        for (converter, params), score in (meeting + rest)[: TIER_ATTEMPTS[tier]]:
+            attempts.append(Attempt(convert(rgb, converter, params, timeout), float(score)))
+            if attempts[-1].conversion.quality.ssim >= target:
+                break
+        last = attempts[-1]
+        met = last.conversion.quality.ssim >= target
+        chosen = last if met else max(attempts, key=lambda a: a.conversion.quality.ssim)
+        return AiConversion(classification, chosen, attempts, inference_seconds)

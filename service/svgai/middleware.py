@@ -1,0 +1,105 @@
+"""Pure-ASGI gate in front of the app: request ids, body-size limit, access log, metrics, fault injection.
+
+Pure ASGI (not BaseHTTPMiddleware) so request bodies stream through untouched and the size guard can
+stop reading at the limit instead of buffering an oversized body first.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from typing import Callable, Iterable
+
+from .config import Settings
+from .errors import BodyTooLarge
+from .logs import request_id_from, request_id_var
+from .service_metrics import ServiceMetrics
+
+log = logging.getLogger("svgai.access")
+
+
+async def _send_json(send: Callable, status: int, payload: dict, headers: Iterable[tuple[bytes, bytes]] = ()
+                     ) -> None:
+    body = json.dumps(payload).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Gate:
+    def __init__(self, app: Callable, settings: Settings, metrics: ServiceMetrics, routes: Callable[[], set]
+                 ) -> None:
+        self.app, self.settings, self.metrics, self._routes = app, settings, metrics, routes
+        self._known: set | None = None
+
+    def _route_label(self, path: str) -> str:
+        """Metric label: the path if it is a route, else one bucket, so scanners cannot explode cardinality."""
+        if self._known is None:  # routes are all registered before the first request
+            self._known = self._routes()
+        return path if path in self._known else "unmatched"
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        request_id = request_id_from(headers)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = {"code": 500}
+        path = scope.get("path", "")
+        route = self._route_label(path)
+        rid_header = (b"x-request-id", request_id.encode("latin-1"))
+
+        async def send_with_id(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message = {**message, "headers": [*message.get("headers", []), rid_header]}
+            await send(message)
+
+        limit = self.settings.max_body_bytes
+        received = {"bytes": 0}
+
+        async def guarded_receive() -> dict:
+            message = await receive()
+            if message["type"] == "http.request":
+                received["bytes"] += len(message.get("body", b""))
+                if received["bytes"] > limit:
+                    raise BodyTooLarge(f"request body exceeds the limit of {limit} bytes")
+            return message
+
+        self.metrics.in_flight.inc()
+        try:
+            declared = headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                await _send_json(send_with_id, 413, {"success": False, "code": "body_too_large",
+                                                     "error": f"request body of {declared} bytes exceeds the "
+                                                              f"limit of {limit} bytes", "request_id": request_id},
+                                 [(b"connection", b"close")])
+                return
+            if path.startswith("/api/") and await self._inject_fault(send_with_id, request_id):
+                return
+            await self.app(scope, guarded_receive, send_with_id)
+        finally:
+            self.metrics.in_flight.dec()
+            elapsed = time.perf_counter() - started
+            self.metrics.requests.inc(scope.get("method", ""), route, str(status["code"]))
+            self.metrics.latency.observe(elapsed, route)
+            log.info("request", extra={"method": scope.get("method"), "path": path, "status": status["code"],
+                                       "duration_ms": round(elapsed * 1000, 2),
+                                       "client": (scope.get("client") or ["-"])[0]})
+            request_id_var.reset(token)
+
+    async def _inject_fault(self, send: Callable, request_id: str) -> bool:
+        """Test-only knobs for release rehearsals (off unless SVGAI_FAULT_* is set)."""
+        if self.settings.fault_latency_ms > 0:
+            await asyncio.sleep(self.settings.fault_latency_ms / 1000)
+        if self.settings.fault_error_rate > 0 and random.random() < self.settings.fault_error_rate:
+            await _send_json(send, 500, {"success": False, "code": "injected_fault",
+                                         "error": "fault injected by SVGAI_FAULT_ERROR_RATE",
+                                         "request_id": request_id})
+            return True
+        return False

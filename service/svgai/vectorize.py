@@ -1,0 +1,211 @@
+"""PNG -> SVG with potrace: colour quantization, then one potrace run per colour layer."""
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Dict, List, Mapping, Tuple
+
+import numpy as np
+
+POTRACE = "potrace"
+
+
+class ParameterError(ValueError):
+    """Invalid vectorizer parameters (answered with 422)."""
+
+
+# name -> (type, minimum, maximum). One table drives validation, the API docs and the quality predictor.
+PARAMETER_RANGES: Dict[str, Tuple[type, float, float]] = {
+    "colors": (int, 2, 16),
+    "turdsize": (int, 0, 100),
+    "alphamax": (float, 0.0, 1.334),
+    "opttolerance": (float, 0.0, 1.0),
+    "threshold": (int, 1, 254),
+}
+
+
+# Which parameters each converter takes; smart_auto chooses all of them itself from the logo type.
+CONVERTER_PARAMETERS: Dict[str, Tuple[str, ...]] = {
+    "potrace": ("turdsize", "alphamax", "opttolerance", "threshold"),
+    "potrace_color": ("colors", "turdsize", "alphamax", "opttolerance"),
+    "smart_auto": (),
+}
+
+
+@dataclass(frozen=True)
+class VectorizeParams:
+    colors: int = 6          # palette size including the background (potrace_color)
+    turdsize: int = 2        # speckles up to this many pixels are dropped
+    alphamax: float = 1.0    # corner threshold: 0 = polygons, 1.334 = no corners
+    opttolerance: float = 0.2  # curve optimization tolerance
+    threshold: int = 128     # luma cut for the single-layer "potrace" mode
+
+    @classmethod
+    def from_mapping(cls, converter: str, values: Mapping[str, Any] | None) -> "VectorizeParams":
+        """Validate client-supplied parameters for ``converter`` against PARAMETER_RANGES."""
+        if converter not in CONVERTER_PARAMETERS:
+            raise ParameterError(f"converter must be one of {list(CONVERTER_PARAMETERS)}, got '{converter}'")
+        allowed = CONVERTER_PARAMETERS[converter]
+        merged = asdict(cls())
+        for name, raw in (values or {}).items():
+            if name not in allowed:
+                raise ParameterError(f"parameter '{name}' does not apply to converter '{converter}'; "
+                                     f"allowed: {list(allowed)}")
+            kind, low, high = PARAMETER_RANGES[name]
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+                raise ParameterError(f"parameter '{name}' must be a number")
+            if kind is int and float(raw) != int(raw):
+                raise ParameterError(f"parameter '{name}' must be an integer")
+            if not low <= raw <= high:
+                raise ParameterError(f"parameter '{name}'={raw} outside [{low}, {high}]")
+            merged[name] = kind(raw)
+        return cls(**merged)
+
+    def for_converter(self, converter: str) -> Dict[str, Any]:
+        """The parameters that mattered for a conversion (what the API reports as used)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in CONVERTER_PARAMETERS[converter]}
+
+
+@dataclass(frozen=True)
+class Vectorized:
+    svg: str
+    path_count: int
+    palette: List[str]
+
+
+def _hex(rgb: np.ndarray) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb))
+
+
+def _pbm(mask: np.ndarray) -> bytes:
+    """Binary PBM (P4); potrace traces the 1-bits."""
+    height, width = mask.shape
+    return b"P4\n%d %d\n" % (width, height) + np.packbits(mask.astype(np.uint8), axis=1).tobytes()
+
+
+_TRANSFORM = re.compile(r'<g transform="([^"]+)"')
+_PATH = re.compile(r'<path d="([^"]+)"')
+
+
+def _trace(mask: np.ndarray, params: VectorizeParams, timeout: float) -> Tuple[str, str] | None:
+    """Run potrace on one mask; returns (transform, path data) or None when nothing was traced."""
+    command = [POTRACE, "--svg", "--flat", "--output", "-",
+               "--turdsize", str(params.turdsize), "--alphamax", str(params.alphamax),
+               "--opttolerance", str(params.opttolerance), "-"]
+    done = subprocess.run(command, input=_pbm(mask), capture_output=True, timeout=timeout, check=True)
+    text = done.stdout.decode("ascii")
+    transform, path = _TRANSFORM.search(text), _PATH.search(text)
+    if transform is None or path is None:
+        return None
+    return transform.group(1), " ".join(path.group(1).split())
+
+
+# Palette entries closer than this (RGB Euclidean) are one colour: noise and anti-aliasing otherwise spend
+# palette slots on near-duplicates of the background and leave speckles behind.
+_MERGE_DISTANCE = 40.0
+_KMEANS_SAMPLE = 8192
+_KMEANS_ROUNDS = 10
+_ASSIGN_CHUNK = 1 << 18
+
+
+def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Index of the nearest centre per point, in chunks so a 4-megapixel image stays within a few MB."""
+    out = np.empty(len(points), dtype=np.int64)
+    for start in range(0, len(points), _ASSIGN_CHUNK):
+        block = points[start:start + _ASSIGN_CHUNK]
+        out[start:start + _ASSIGN_CHUNK] = ((block[:, None, :] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)
+    return out
+
+
+def _kmeans(rgb: np.ndarray, k: int) -> Tuple[np.ndarray, np.ndarray]:
+    """k-means colour palette (k-means++ start) fitted on a fixed pixel sample.
+
+    Chosen over Pillow's median cut and octree: on the generated logos it keeps small accent colours that
+    median cut averages away, for ~1/3 less colour error and equal or better SSIM. Seeded, so the same
+    image always gets the same palette.
+    """
+    pixels = rgb.reshape(-1, 3).astype(np.float32)
+    rng = np.random.default_rng(0)
+    sample = pixels if len(pixels) <= _KMEANS_SAMPLE else pixels[rng.choice(len(pixels), _KMEANS_SAMPLE,
+                                                                             replace=False)]
+    centres = [sample[0]]
+    for _ in range(1, k):
+        distance = ((sample[:, None, :] - np.array(centres)[None]) ** 2).sum(axis=2).min(axis=1)
+        if distance.sum() == 0:  # fewer distinct colours than k
+            break
+        centres.append(sample[rng.choice(len(sample), p=distance / distance.sum())])
+    palette = np.array(centres)
+    for _ in range(_KMEANS_ROUNDS):
+        assign = _nearest(sample, palette)
+        moved = np.array([sample[assign == j].mean(axis=0) if np.any(assign == j) else palette[j]
+                          for j in range(len(palette))])
+        converged = np.abs(moved - palette).max() < 0.5
+        palette = moved
+        if converged:
+            break
+    return palette, _nearest(pixels, palette).reshape(rgb.shape[:2])
+
+
+def _quantize(rgb: np.ndarray, colors: int) -> Tuple[np.ndarray, np.ndarray]:
+    """Palette (k x 3) ordered by area, largest first, and the per-pixel palette index."""
+    palette, indices = _kmeans(rgb, colors)
+    counts = np.bincount(indices.ravel(), minlength=len(palette))
+    kept: List[int] = []
+    target = np.arange(len(palette))
+    for entry in np.argsort(-counts, kind="stable"):
+        if counts[entry] == 0:
+            continue
+        near = [k for k in kept if np.linalg.norm(palette[entry] - palette[k]) < _MERGE_DISTANCE]
+        if near:
+            target[entry] = near[0]
+        else:
+            kept.append(int(entry))
+    rank = np.zeros(len(palette), dtype=np.int64)
+    rank[kept] = np.arange(len(kept))
+    return palette[kept].round().astype(np.uint8), rank[target[indices]]
+
+
+Layer = Tuple[np.ndarray, np.ndarray]  # (RGB colour, boolean mask)
+
+
+def _layers(rgb: np.ndarray, converter: str, params: VectorizeParams) -> Tuple[np.ndarray, List[Layer]]:
+    """Background colour and the (colour, mask) stack to trace, drawn bottom to top."""
+    if converter == "potrace":
+        luma = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        ink = luma < params.threshold
+        if not ink.any():
+            return np.array([255, 255, 255], dtype=np.uint8), []
+        colour = rgb[ink].mean(axis=0).round().astype(np.uint8)
+        background = rgb[~ink].mean(axis=0).round().astype(np.uint8) if (~ink).any() else colour
+        return background, [(colour, ink)]
+    palette, index = _quantize(rgb, params.colors)
+    stack = []
+    for layer in range(1, len(palette)):
+        # A layer's mask also covers every layer stacked above it, so later layers paint over it and no
+        # hairline gaps of background show between adjacent colours.
+        mask = index >= layer
+        stack.append((palette[layer], mask))
+    return palette[0], stack
+
+
+def vectorize(rgb: np.ndarray, converter: str, params: VectorizeParams, timeout: float = 20.0) -> Vectorized:
+    """Vectorize an RGB image (already flattened onto white) into a standalone SVG document."""
+    if converter not in ("potrace", "potrace_color"):
+        raise ParameterError(f"vectorize() takes potrace or potrace_color, got '{converter}'")
+    height, width = rgb.shape[:2]
+    background, stack = _layers(rgb, converter, params)
+    body = [f'<rect width="{width}" height="{height}" fill="{_hex(background)}"/>']
+    palette = [_hex(background)]
+    path_count = 0
+    for colour, mask in stack:
+        traced = _trace(mask, params, timeout)
+        if traced is None:
+            continue
+        transform, data = traced
+        path_count += len(re.findall(r"[Mm]", data))
+        palette.append(_hex(colour))
+        body.append(f'<path transform="{transform}" fill="{_hex(colour)}" d="{data}"/>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}">' + "".join(body) + "</svg>")
+    return Vectorized(svg=svg, path_count=path_count, palette=palette)

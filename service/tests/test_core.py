@@ -1,0 +1,105 @@
+"""Generator, imaging, quality definition and vectorizer, without the web layer."""
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import png_bytes
+from svgai import generator, imaging, quality
+from svgai.vectorize import ParameterError, VectorizeParams, vectorize
+
+
+def test_generator_is_deterministic_and_balanced():
+    first = [s.image.tobytes() for s in generator.generate(77, 8)]
+    again = [generator.generate_one(77, i).image.tobytes() for i in range(8)]
+    assert first == again
+    assert [s.label for s in generator.generate(77, 8)] == [0, 1, 2, 3, 0, 1, 2, 3]
+    assert generator.dataset_hash(list(generator.generate(77, 8))) != generator.dataset_hash(
+        list(generator.generate(78, 8)))
+
+
+def test_flatten_composites_transparency_onto_white():
+    rgba = Image.new("RGBA", (4, 4), (255, 0, 0, 0))
+    rgba.putpixel((0, 0), (0, 0, 255, 255))
+    rgba.putpixel((1, 0), (0, 0, 0, 128))
+    flat = imaging.flatten(rgba)
+    assert flat[1, 1].tolist() == [255, 255, 255]
+    assert flat[0, 0].tolist() == [0, 0, 255]
+    assert flat[0, 1].tolist() == [127, 127, 127]
+
+
+def test_ssim_is_one_for_identical_and_drops_with_damage():
+    rgb = imaging.flatten(generator.generate_one(5, 0).image)
+    assert quality.ssim(rgb, rgb) == pytest.approx(1.0)
+    noisy = np.clip(rgb.astype(int) + np.random.default_rng(0).normal(0, 40, rgb.shape), 0, 255).astype(np.uint8)
+    assert quality.ssim(rgb, noisy) < 0.8
+    assert quality.ssim(rgb, noisy) == pytest.approx(quality.ssim(noisy, rgb))
+
+
+def test_ssim_of_rendered_svg_matches_a_known_square():
+    rgb = np.full((40, 40, 3), 255, dtype=np.uint8)
+    rgb[10:30, 10:30] = (0, 0, 0)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect x="10" y="10" width="20" ' \
+          'height="20"/></svg>'
+    assert quality.measure(rgb, svg).ssim > 0.999
+    assert quality.measure(rgb, svg.replace('x="10"', 'x="14"')).ssim < 0.9
+
+
+@pytest.mark.parametrize("converter", ["potrace", "potrace_color"])
+def test_vectorize_returns_parseable_svg(converter):
+    rgb = imaging.flatten(generator.generate_one(9, 0).image)
+    result = vectorize(rgb, converter, VectorizeParams())
+    root = ET.fromstring(result.svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("width") == str(rgb.shape[1])
+    assert result.path_count >= 1
+
+
+def test_parameters_are_validated():
+    assert VectorizeParams.from_mapping("potrace_color", {"colors": 8, "alphamax": 0.5}).colors == 8
+    for bad in ({"colors": 1}, {"colors": 99}, {"alphamax": 2}, {"turdsize": 1.5}, {"nope": 1}, {"colors": "8"},
+                {"threshold": 100}):
+        with pytest.raises(ParameterError):
+            VectorizeParams.from_mapping("potrace_color", bad)
+    with pytest.raises(ParameterError, match="does not apply"):
+        VectorizeParams.from_mapping("potrace", {"colors": 4})
+    with pytest.raises(ParameterError, match="does not apply"):
+        VectorizeParams.from_mapping("smart_auto", {"turdsize": 4})
+    assert VectorizeParams().for_converter("potrace") == {"turdsize": 2, "alphamax": 1.0, "opttolerance": 0.2,
+                                                          "threshold": 128}
+
+
+def test_decode_refuses_bombs_and_garbage_cheaply():
+    with pytest.raises(imaging.ImageError) as empty:
+        imaging.decode(b"", 10_000)
+    assert empty.value.status == 400
+    with pytest.raises(imaging.ImageError) as garbage:
+        imaging.decode(b"GIF89a....", 10_000)
+    assert garbage.value.status == 415
+    big = png_bytes(Image.new("RGB", (200, 200)))
+    with pytest.raises(imaging.ImageError) as too_big:
+        imaging.decode(big, 10_000)
+    assert too_big.value.status == 413
+    with pytest.raises(imaging.ImageError) as truncated:
+        imaging.decode(big[: len(big) // 2], 100_000)
+    assert truncated.value.status == 422
+
+
+@pytest.mark.parametrize("mode, fmt", [("RGB", "JPEG"), ("P", "PNG"), ("LA", "PNG"), ("RGBA", "PNG")])
+def test_decode_accepts_common_encodings(mode, fmt):
+    buffer = io.BytesIO()
+    generator.generate_one(11, 0).image.convert(mode).save(buffer, fmt)
+    decoded = imaging.decode(buffer.getvalue(), 1_000_000)
+    assert decoded.rgba.mode == "RGBA" and decoded.format == fmt.lower()
+
+
+def test_sixteen_bit_greyscale_png_keeps_its_tones():
+    grey = Image.new("L", (16, 16), 100).convert("I").point(lambda v: v * 257)  # 16-bit value 25700
+    buffer = io.BytesIO()
+    grey.save(buffer, "PNG")
+    decoded = imaging.decode(buffer.getvalue(), 1_000_000)
+    assert np.asarray(decoded.rgba)[0, 0].tolist() == [100, 100, 100, 255]
