@@ -44,10 +44,20 @@ export default tseslint.config(
   // Default for every TypeScript file: neither the SDK nor the runner toolkit.
   { files: ['**/*.ts'], rules: restrict(AWS_SDK, ACTIONS_TOOLKIT) },
   // The runner toolkit: action-kit, and each action's glue.
-  { files: ['packages/action-kit/**/*.ts', 'packages/deploy-kit/**/*.ts', 'actions/*/src/main.ts', 'actions/*/src/index.ts'], rules: restrict(AWS_SDK) },
+  {
+    files: ['packages/action-kit/**/*.ts', 'packages/deploy-kit/**/*.ts', 'actions/*/src/main.ts', 'actions/*/src/index.ts'],
+    rules: restrict(AWS_SDK),
+  },
   // The SDK: the adapters, and the tests and benchmarks that drive the stand-in through it.
   {
-    files: ['packages/aws/**/*.ts', 'packages/aws-local/__tests__/**/*.ts', 'packages/aws-local/bench/**/*.ts', 'scripts/**/*.ts'],
+    // The rehearsal drives the stand-in through the SDK too (pushing images, reading weights back).
+    files: [
+      'packages/aws/**/*.ts',
+      'packages/aws-local/__tests__/**/*.ts',
+      'packages/aws-local/bench/**/*.ts',
+      'packages/rehearsal/**/*.ts',
+      'scripts/**/*.ts',
+    ],
     rules: restrict(ACTIONS_TOOLKIT),
   },
   // The pure core depends on nothing but itself.

@@ -1,14 +1,22 @@
 #!/usr/bin/env node
-// The README's first command: a rehearsed release on the local stand-in of AWS.
-// The pieces it chains (the stand-in, the service, the canary engine) are being assembled; until
-// they are all in place this says so plainly instead of pretending to release anything.
-console.log(`svg-ai-release rehearsal
+// The README's first command: a rehearsed release on the local stand-in of AWS. Builds what the
+// rehearsal runs (the packages and the action bundles it executes), then hands over to
+// packages/rehearsal with the command-line flags (--strategy, --fault, --app, --rate).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from './lib/actions.mjs';
+import { node24 } from './lib/node24.mjs';
 
-What it will do: start the local AWS stand-in with the blue/green topology, run the SVG-AI service on
-the blue side behind a real local load-balancer port with steady traffic, run the bundled canary action
-to a new revision, and print the step table and the deployment record (--fault error-rate|latency|crash
-shows an automatic rollback).
-
-Not yet: the canary engine is not wired into the action in this version, so no release can be
-rehearsed. Nothing was started and nothing was changed.`);
-process.exit(2);
+const turbo = join(root, 'node_modules', '.bin', 'turbo');
+const build = spawnSync(turbo, ['run', 'build', '--output-logs=errors-only'], { stdio: 'inherit', cwd: root });
+if (build.status !== 0) process.exit(build.status ?? 1);
+// The actions run on the runner's Node 24, as in a workflow, when this platform has it.
+node24();
+const cli = join(root, 'packages', 'rehearsal', 'lib', 'cli.js');
+const run = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: root,
+  // The SDK warns on every client that Node 20 support ends soon; it is noise in a rehearsal.
+  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+});
+process.exit(run.status ?? 1);

@@ -2,7 +2,7 @@
 // The README's test command: every check and every test suite of the repository, in order,
 // continuing past failures so one run shows everything, then one closing line totalling them:
 //   N passed, N failed[, N skipped]
-// Each check (bundle drift, docs, workflow validation, typecheck, lint) counts as one test;
+// Each check (bundle drift, docs, workflow validation, typecheck, lint, format) counts as one test;
 // jest suites are counted from their JSON reports and pytest from its JUnit XML, since turbo
 // prefixes every line and the runners' own summaries cannot be read back reliably.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -44,6 +44,7 @@ check('docs', process.execPath, ['scripts/docs.mjs', '--check']);
 check('validate-workflows', tsx, ['scripts/validate-workflows.ts']);
 check('typecheck', turbo, ['run', 'typecheck', '--continue', '--output-logs=errors-only']);
 check('lint', turbo, ['run', 'lint', '--continue', '--output-logs=errors-only']);
+check('format', join(root, 'node_modules', '.bin', 'prettier'), ['--check', '--log-level=warn', '.']);
 step('jest suites', turbo, ['run', 'test', '--continue', '--concurrency=1']);
 
 for (const report of globSync(root, ['packages/*/reports/jest.json', 'actions/*/reports/jest.json'])) {

@@ -58,7 +58,10 @@ export function readBlueGreenInputs(): BlueGreenInputs {
   }
   const metricPeriodMs = readWithDefault(names.metricPeriod, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
   if (metricPeriodMs > analysisIntervalMs) {
-    throw new InputError(names.metricPeriod, `is longer than '${names.analysisInterval}': no new metrics would be published between two analyses`);
+    throw new InputError(
+      names.metricPeriod,
+      `is longer than '${names.analysisInterval}': no new metrics would be published between two analyses`,
+    );
   }
   return {
     target,

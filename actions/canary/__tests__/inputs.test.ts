@@ -91,7 +91,11 @@ describe('readCanaryInputs', () => {
       /^input 'test-listener-arn': is the production listener itself/,
     ],
     ['a model version with spaces', { 'model-version': '1.4 beta' }, /^input 'model-version': "1.4 beta" is not a model version/],
-    ['a metric period longer than the analysis interval', { 'metric-period': '2m' }, /^input 'metric-period': is longer than 'analysis-interval'/],
+    [
+      'a metric period longer than the analysis interval',
+      { 'metric-period': '2m' },
+      /^input 'metric-period': is longer than 'analysis-interval'/,
+    ],
     ['metric checks that are not JSON', { 'metric-checks': '[{' }, /^input 'metric-checks': is not valid JSON/],
     ['a time budget under a minute', { 'time-budget': '30s' }, /^input 'time-budget': "30s" is shorter than the minimum 1m/],
   ])('refuses %s, naming the input', async (_name, overrides, pattern) => {

@@ -66689,7 +66689,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(319);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7807);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -66698,7 +66698,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 319:
+/***/ 7807:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70298,6 +70298,12 @@ class EcsFleet {
     clients;
     topology;
     options;
+    /**
+     * The task definition each colour was last deployed with. Health is judged against it rather than
+     * against the PRIMARY deployment, because ECS's circuit breaker replaces a failing deployment with
+     * one of the previous revision, whose healthy tasks must not pass for the new revision's.
+     */
+    deployed = new Map();
     constructor(clients, topology, options = {}) {
         this.clients = clients;
         this.topology = topology;
@@ -70340,6 +70346,7 @@ class EcsFleet {
                 desiredCount: request.desiredCount,
             })));
         }
+        this.deployed.set(request.to, taskDefinition);
         return { taskDefinition, reused: existing !== undefined };
     }
     /** The newest active revision of the family identical to the rendered one, if any. */
@@ -70354,15 +70361,21 @@ class EcsFleet {
     }
     async health(colour, since) {
         const service = await this.service(colour);
-        const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+        const deployments = service.deployments ?? [];
+        const primary = deployments.find((deployment) => deployment.status === 'PRIMARY');
+        const revision = this.deployed.get(colour) ?? primary?.taskDefinition ?? service.taskDefinition;
         const side = this.topology.sides[colour];
         const { TargetHealthDescriptions } = await awsCall(`DescribeTargetHealth ${side.targetGroupArn}`, () => this.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: side.targetGroupArn })));
-        const healthyTargets = (TargetHealthDescriptions ?? []).filter((target) => target.TargetHealth?.State === 'healthy').length;
+        const healthy = (TargetHealthDescriptions ?? []).filter((target) => target.TargetHealth?.State === 'healthy').length;
+        // Targets do not say which revision they run. Tasks of older deployments stay registered (and
+        // healthy) until the new ones are ready, so only targets beyond their number count as new.
+        const olderRunning = deployments.filter((deployment) => deployment !== primary).reduce((sum, d) => sum + (d.runningCount ?? 0), 0);
+        const runsRevision = !primary || primary.taskDefinition === revision;
         return {
             desiredCount: service.desiredCount ?? 0,
-            runningCount: primary?.runningCount ?? service.runningCount ?? 0,
-            healthyTargets,
-            stoppedTasks: await this.stoppedTasks(side.service, primary?.taskDefinition ?? service.taskDefinition, since),
+            runningCount: runsRevision ? (primary?.runningCount ?? service.runningCount ?? 0) : 0,
+            healthyTargets: runsRevision ? Math.max(0, healthy - olderRunning) : 0,
+            stoppedTasks: await this.stoppedTasks(side.service, revision, since),
         };
     }
     /** Tasks of the given revision that stopped at or after `since`, with their reasons and exit codes. */
@@ -70402,14 +70415,30 @@ var client_cloudwatch_dist_cjs = __nccwpck_require__(5793);
 
 
 const ALB_NAMESPACE = 'AWS/ApplicationELB';
-/** A period covering the whole window at the given resolution (CloudWatch wants multiples of 60 above a minute). */
-function windowPeriod(window, resolutionSeconds) {
-    const seconds = Math.max(1, Math.ceil((window.end - window.start) / 1000));
-    const step = seconds > 60 || resolutionSeconds >= 60 ? 60 : resolutionSeconds;
-    return Math.max(resolutionSeconds, Math.ceil(seconds / step) * step);
+/** The periods GetMetricData accepts: 1, 5, 10, 20, 30 seconds, or a multiple of 60. */
+function validPeriod(seconds) {
+    return [1, 5, 10, 20, 30].includes(seconds) || (seconds > 0 && seconds % 60 === 0);
 }
-/** Values of one query combined over its data points: counts add up, everything else keeps the worst (highest). */
-function combine(result, stat) {
+/**
+ * The period for a window: the largest valid one, at or above the publication resolution, that
+ * divides the window exactly, so no data point reaches outside the window (late data must not be
+ * read early). A window of whole minutes in AWS is then one data point; shorter windows on the
+ * stand-in become a few.
+ */
+function windowPeriod(window, resolutionSeconds) {
+    const seconds = Math.max(1, Math.round((window.end - window.start) / 1000));
+    for (let period = seconds; period >= resolutionSeconds; period--) {
+        if (seconds % period === 0 && validPeriod(period))
+            return period;
+    }
+    return resolutionSeconds;
+}
+/**
+ * Values of one query combined over its data points: counts add up, minima and maxima stay
+ * minima and maxima, and averages and percentiles are weighted by the requests behind each data
+ * point when those are known (exact when the window is one period, a close estimate otherwise).
+ */
+function combine(result, stat, weights) {
     const values = result?.Values ?? [];
     if (values.length === 0)
         return undefined;
@@ -70417,9 +70446,27 @@ function combine(result, stat) {
         return values.reduce((sum, value) => sum + value, 0);
     if (stat === 'Minimum')
         return Math.min(...values);
-    if (stat === 'Average')
-        return values.reduce((sum, value) => sum + value, 0) / values.length;
-    return Math.max(...values);
+    if (stat === 'Maximum')
+        return Math.max(...values);
+    const timestamps = result?.Timestamps ?? [];
+    let total = 0;
+    let weightSum = 0;
+    values.forEach((value, i) => {
+        const weight = weights?.get(timestamps[i]?.getTime() ?? Number.NaN) ?? (weights ? 0 : 1);
+        total += value * weight;
+        weightSum += weight;
+    });
+    return weightSum === 0 ? values.reduce((sum, value) => sum + value, 0) / values.length : total / weightSum;
+}
+/** Requests per data point timestamp, the weights of percentiles combined over several periods. */
+function requestWeights(result) {
+    const weights = new Map();
+    (result?.Values ?? []).forEach((value, i) => {
+        const at = result?.Timestamps?.[i]?.getTime();
+        if (at !== undefined)
+            weights.set(at, value);
+    });
+    return weights;
 }
 class CloudWatchMetrics {
     clients;
@@ -70453,12 +70500,13 @@ class CloudWatchMetrics {
             query('unhealthy', 'UnHealthyHostCount', 'Maximum'),
         ];
         const results = await this.getMetricData(`ALB metrics of ${colour} (${this.topology.sides[colour].targetGroupDimension})`, queries, window);
-        const value = (id, stat) => combine(results.get(id), stat);
+        const weights = requestWeights(results.get('requests'));
+        const value = (id, stat) => combine(results.get(id), stat, stat.startsWith('p') ? weights : undefined);
         const requests = value('requests', 'Sum');
         // The load balancer publishes no zero counts: with requests on record, a missing error count is zero.
         const count = (id) => value(id, 'Sum') ?? (requests !== undefined ? 0 : undefined);
         const ms = (id) => {
-            const seconds = value(id, 'Maximum');
+            const seconds = value(id, id);
             return seconds === undefined ? undefined : seconds * 1000;
         };
         return {
@@ -70518,7 +70566,13 @@ class CloudWatchMetrics {
                 if (!result.Id)
                     continue;
                 const previous = results.get(result.Id);
-                results.set(result.Id, previous ? { ...previous, Values: [...(previous.Values ?? []), ...(result.Values ?? [])] } : result);
+                results.set(result.Id, previous
+                    ? {
+                        ...previous,
+                        Values: [...(previous.Values ?? []), ...(result.Values ?? [])],
+                        Timestamps: [...(previous.Timestamps ?? []), ...(result.Timestamps ?? [])],
+                    }
+                    : result);
             }
             NextToken = page.NextToken;
         } while (NextToken);
@@ -70726,6 +70780,10 @@ async function resolveTopology(clients, request) {
         throw new TopologyError('green-service', `blue and green are attached to the same target group ${sides.blue.targetGroupArn}`);
     }
     let test;
+    if (request.testListenerArn === request.listenerArn) {
+        // Deploying points the test listener at the new colour: on the production listener that would be a full cut-over.
+        throw new TopologyError('test-listener', `the test listener ${request.testListenerArn} is the production ${production.kind}; give a separate listener (or rule) for tests, or none`);
+    }
     if (request.testListenerArn) {
         const described = await describeTarget(clients, request.testListenerArn, 'test-listener');
         const { LoadBalancers } = await awsCall(`DescribeLoadBalancers ${described.loadBalancerArn}`, () => clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeLoadBalancersCommand */.AZi({ LoadBalancerArns: [described.loadBalancerArn] })));
@@ -70748,9 +70806,10 @@ async function resolveTopology(clients, request) {
 //# sourceMappingURL=topology.js.map
 ;// CONCATENATED MODULE: ../../packages/aws/lib/router.js
 /**
- * The production listener (or rule) as a TrafficRouter. Weights are written into the forward
- * action's ForwardConfig, keeping every other action and setting (stickiness, authentication
- * actions before the forward) as they are. The engine verifies every write by reading back.
+ * A listener (or rule) as a TrafficRouter: the production one by default, or the test listener.
+ * Weights are written into the forward action's ForwardConfig, keeping every other action and
+ * setting (stickiness, authentication actions before the forward) as they are. The engine
+ * verifies every write by reading back.
  */
 
 
@@ -70758,18 +70817,20 @@ async function resolveTopology(clients, request) {
 class ElbTrafficRouter {
     clients;
     topology;
-    constructor(clients, topology) {
+    target;
+    constructor(clients, topology, target = topology.production) {
         this.clients = clients;
         this.topology = topology;
+        this.target = target;
     }
     async readWeights() {
-        const groups = forwardTargets(await readActions(this.clients, this.topology.production));
-        return toPercent(this.topology, groups);
+        const groups = forwardTargets(await readActions(this.clients, this.target));
+        return toPercent(this.topology, groups, this.target.arn);
     }
     async setWeights(weights) {
-        const actions = await readActions(this.clients, this.topology.production);
-        const next = withWeights(actions, this.topology, weights);
-        const target = this.topology.production;
+        const target = this.target;
+        const actions = await readActions(this.clients, target);
+        const next = withWeights(actions, this.topology, weights, target.arn);
         if (target.kind === 'rule') {
             await awsCall(`ModifyRule ${target.arn}`, () => this.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: target.arn, Actions: next })));
         }
@@ -70783,18 +70844,18 @@ class ElbTrafficRouter {
  * forward action weighs 0. All-zero weights mean the listener serves nothing, which is not a state a
  * rollout can reason about.
  */
-function toPercent(topology, groups) {
+function toPercent(topology, groups, resourceArn = topology.production.arn) {
     const weightOf = (colour) => groups.find((group) => group.arn === topology.sides[colour].targetGroupArn)?.weight ?? 0;
     const blue = weightOf('blue');
     const green = weightOf('green');
     const total = blue + green;
     if (total === 0)
-        throw new Error(`${topology.production.arn} gives weight 0 to both target groups; it serves no traffic`);
+        throw new Error(`${resourceArn} gives weight 0 to both target groups; it serves no traffic`);
     const bluePercent = Math.round((100 * blue) / total);
     return { blue: bluePercent, green: 100 - bluePercent };
 }
 /** The same actions with the forward action's weights replaced; the only change a rollout makes. */
-function withWeights(actions, topology, weights) {
+function withWeights(actions, topology, weights, resourceArn = topology.production.arn) {
     let replaced = false;
     const next = actions.map((action) => {
         if (action.Type !== 'forward')
@@ -70813,7 +70874,7 @@ function withWeights(actions, topology, weights) {
         };
     });
     if (!replaced)
-        throw new Error(`${topology.production.arn} has no forward action any more; was it changed by hand?`);
+        throw new Error(`${resourceArn} has no forward action any more; was it changed by hand?`);
     return next;
 }
 //# sourceMappingURL=router.js.map
@@ -70915,86 +70976,6 @@ class ListenerTagStateStore {
     }
 }
 //# sourceMappingURL=state.js.map
-;// CONCATENATED MODULE: ../../packages/aws/lib/ports.js
-
-
-
-
-
-
-
-async function createAwsRollout(options) {
-    const clients = createClients(options.aws);
-    try {
-        const topology = await resolveTopology(clients, options);
-        const ports = {
-            router: new ElbTrafficRouter(clients, topology),
-            fleet: new EcsFleet(clients, topology, options.containerName ? { containerName: options.containerName } : {}),
-            metrics: new CloudWatchMetrics(clients, topology, {
-                ...(options.metricPeriodSeconds ? { periodSeconds: options.metricPeriodSeconds } : {}),
-                ...(options.userQueries ? { userQueries: options.userQueries } : {}),
-            }),
-            ...(topology.test ? { probe: new HttpProbe(topology.test.url) } : {}),
-            state: new ListenerTagStateStore(clients, topology.production.arn),
-            clock: options.clock,
-            logger: options.logger,
-        };
-        return { ports, topology, clients };
-    }
-    catch (error) {
-        clients.destroy();
-        throw error;
-    }
-}
-/** The real clock: wall time, and sleeps that end early when the rollout is aborted. */
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const timer = setTimeout(done, ms);
-        function done() {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-    }),
-};
-//# sourceMappingURL=ports.js.map
-;// CONCATENATED MODULE: ../../packages/aws/lib/index.js
-
-
-
-
-
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/console-links.js
-/** Links to the AWS console pages a person opens when a rollout needs attention. */
-
-function consoleLinks(topology, region) {
-    const base = `https://${region}.console.aws.amazon.com`;
-    const cluster = topology.cluster.split('/').at(-1) ?? topology.cluster;
-    return [
-        { text: 'load balancer listener', url: `${base}/ec2/home?region=${region}#ListenerDetails:listenerArn=${encodeURIComponent(topology.production.listenerArn)}` },
-        ...['blue', 'green'].map((colour) => ({
-            text: `${colour} service (${topology.sides[colour].service})`,
-            url: `${base}/ecs/v2/clusters/${cluster}/services/${topology.sides[colour].service}/health?region=${region}`,
-        })),
-        ...['blue', 'green'].map((colour) => ({
-            text: `${colour} target group`,
-            url: `${base}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${encodeURIComponent(topology.sides[colour].targetGroupArn)}`,
-        })),
-    ];
-}
-//# sourceMappingURL=console-links.js.map
 ;// CONCATENATED MODULE: ../../packages/rollout/lib/colours.js
 function otherColour(colour) {
     return colour === 'blue' ? 'green' : 'blue';
@@ -72594,6 +72575,142 @@ function report_escapeCell(value) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ../../packages/aws/lib/test-listener.js
+/**
+ * Keeps the test listener on the side being deployed. The idle colour flips with every promotion,
+ * so a test listener fixed on one target group would smoke-test and probe the live side half of
+ * the time. Deploying therefore also points the test listener's forward action 100% at the colour
+ * deployed to, and reads it back before the engine sends a single smoke request.
+ */
+
+class TestListenerFleet {
+    fleet;
+    testListener;
+    testListenerArn;
+    constructor(fleet, 
+    /** The test listener (or rule) as a router. */
+    testListener, 
+    /** Named in errors. */
+    testListenerArn) {
+        this.fleet = fleet;
+        this.testListener = testListener;
+        this.testListenerArn = testListenerArn;
+    }
+    desiredCount(colour) {
+        return this.fleet.desiredCount(colour);
+    }
+    async deploy(request) {
+        const prepared = await this.fleet.deploy(request);
+        await this.pointAt(request.to);
+        return prepared;
+    }
+    health(colour, since) {
+        return this.fleet.health(colour, since);
+    }
+    scale(colour, desiredCount) {
+        return this.fleet.scale(colour, desiredCount);
+    }
+    /** Writes only when needed, then verifies; a mismatch is retryable because deploying again is idempotent. */
+    async pointAt(colour) {
+        const wanted = weightsFor(colour, 100);
+        if (sameWeights(await this.testListener.readWeights(), wanted))
+            return;
+        await this.testListener.setWeights(wanted);
+        const actual = await this.testListener.readWeights();
+        if (!sameWeights(actual, wanted)) {
+            throw new RetryableError(`the test listener ${this.testListenerArn} forwards ${describeWeights(actual)} after being set to ${describeWeights(wanted)}`);
+        }
+    }
+}
+//# sourceMappingURL=test-listener.js.map
+;// CONCATENATED MODULE: ../../packages/aws/lib/ports.js
+
+
+
+
+
+
+
+
+async function createAwsRollout(options) {
+    const clients = createClients(options.aws);
+    try {
+        const topology = await resolveTopology(clients, options);
+        const ecsFleet = new EcsFleet(clients, topology, options.containerName ? { containerName: options.containerName } : {});
+        const ports = {
+            router: new ElbTrafficRouter(clients, topology),
+            fleet: topology.test
+                ? new TestListenerFleet(ecsFleet, new ElbTrafficRouter(clients, topology, topology.test), topology.test.arn)
+                : ecsFleet,
+            metrics: new CloudWatchMetrics(clients, topology, {
+                ...(options.metricPeriodSeconds ? { periodSeconds: options.metricPeriodSeconds } : {}),
+                ...(options.userQueries ? { userQueries: options.userQueries } : {}),
+            }),
+            ...(topology.test ? { probe: new HttpProbe(topology.test.url) } : {}),
+            state: new ListenerTagStateStore(clients, topology.production.arn),
+            clock: options.clock,
+            logger: options.logger,
+        };
+        return { ports, topology, clients };
+    }
+    catch (error) {
+        clients.destroy();
+        throw error;
+    }
+}
+/** The real clock: wall time, and sleeps that end early when the rollout is aborted. */
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+//# sourceMappingURL=ports.js.map
+;// CONCATENATED MODULE: ../../packages/aws/lib/index.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/console-links.js
+/** Links to the AWS console pages a person opens when a rollout needs attention. */
+
+function consoleLinks(topology, region) {
+    const base = `https://${region}.console.aws.amazon.com`;
+    const cluster = topology.cluster.split('/').at(-1) ?? topology.cluster;
+    return [
+        {
+            text: 'load balancer listener',
+            url: `${base}/ec2/home?region=${region}#ListenerDetails:listenerArn=${encodeURIComponent(topology.production.listenerArn)}`,
+        },
+        ...['blue', 'green'].map((colour) => ({
+            text: `${colour} service (${topology.sides[colour].service})`,
+            url: `${base}/ecs/v2/clusters/${cluster}/services/${topology.sides[colour].service}/health?region=${region}`,
+        })),
+        ...['blue', 'green'].map((colour) => ({
+            text: `${colour} target group`,
+            url: `${base}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${encodeURIComponent(topology.sides[colour].targetGroupArn)}`,
+        })),
+    ];
+}
+//# sourceMappingURL=console-links.js.map
 ;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/results.js
 /** The deployment record as step outputs and as the job summary. */
 
@@ -72660,7 +72777,7 @@ function revisionSpec(image, environment, modelVersion) {
         env.MODEL_VERSION = modelVersion;
     return {
         image,
-        ...(modelVersion !== undefined ? { modelVersion } : (env.MODEL_VERSION !== undefined ? { modelVersion: env.MODEL_VERSION } : {})),
+        ...(modelVersion !== undefined ? { modelVersion } : env.MODEL_VERSION !== undefined ? { modelVersion: env.MODEL_VERSION } : {}),
         ...(Object.keys(env).length > 0 ? { environment: env } : {}),
     };
 }

@@ -9,7 +9,9 @@ describe('parseRequestPath', () => {
 });
 
 describe('parseModelVersion', () => {
-  it.each(['1.4.0', 'v2', '2026-11-29+abc', '1.0.0-rc.1'])('accepts %p', (raw) => expect(parseModelVersion('model-version', raw)).toBe(raw));
+  it.each(['1.4.0', 'v2', '2026-11-29+abc', '1.0.0-rc.1'])('accepts %p', (raw) =>
+    expect(parseModelVersion('model-version', raw)).toBe(raw),
+  );
   it.each(['1.4 beta', '-1', '', 'x'.repeat(65)])('refuses %p', (raw) => {
     expect(() => parseModelVersion('model-version', raw)).toThrow(/^input 'model-version': .* is not a model version like 1.4.0$/);
   });

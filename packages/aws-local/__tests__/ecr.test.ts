@@ -167,10 +167,7 @@ describe('repositories', () => {
     ],
     [
       'an unsupported tag mutability',
-      () =>
-        client.send(
-          new CreateRepositoryCommand({ repositoryName: 'odd', imageTagMutability: 'SOMETIMES' as 'MUTABLE' }),
-        ),
+      () => client.send(new CreateRepositoryCommand({ repositoryName: 'odd', imageTagMutability: 'SOMETIMES' as 'MUTABLE' })),
       'InvalidParameterException',
     ],
     [
@@ -183,11 +180,7 @@ describe('repositories', () => {
       () => client.send(new DeleteRepositoryCommand({ repositoryName: 'exists' })),
       'RepositoryNotEmptyException',
     ],
-    [
-      'a bad page token',
-      () => client.send(new DescribeRepositoriesCommand({ nextToken: 'forged' })),
-      'InvalidParameterException',
-    ],
+    ['a bad page token', () => client.send(new DescribeRepositoriesCommand({ nextToken: 'forged' })), 'InvalidParameterException'],
   ])('answers %s with the ECR error', async (_, call, name) => {
     const { message, ...shape } = await failure(call());
     expect(shape).toEqual({ name, status: 400 });
@@ -269,9 +262,7 @@ describe('PutImage', () => {
       name: 'ImageTagAlreadyExistsException',
       status: 400,
     });
-    const switched = await client.send(
-      new PutImageTagMutabilityCommand({ repositoryName: 'immutable', imageTagMutability: 'MUTABLE' }),
-    );
+    const switched = await client.send(new PutImageTagMutabilityCommand({ repositoryName: 'immutable', imageTagMutability: 'MUTABLE' }));
     expect(switched).toMatchObject({ repositoryName: 'immutable', imageTagMutability: 'MUTABLE', registryId: ACCOUNT });
     await push('immutable', imageManifest('second', [1]), 'v1');
   });
@@ -287,11 +278,7 @@ describe('PutImage', () => {
         { imageManifest: JSON.stringify({ schemaVersion: 2, layers: [{ digest: sha256('x') }] }) },
         'InvalidParameterException',
       ],
-      [
-        'an invalid tag',
-        { imageManifest: imageManifest('tag', [1]), imageTag: 'has space' },
-        'InvalidParameterException',
-      ],
+      ['an invalid tag', { imageManifest: imageManifest('tag', [1]), imageTag: 'has space' }, 'InvalidParameterException'],
       [
         'a digest that is not the manifest digest',
         { imageManifest: imageManifest('d', [1]), imageDigest: sha256('other') },
@@ -361,17 +348,13 @@ describe('reading images', () => {
   });
 
   it('filters DescribeImages by tag, digest and tag status, and pages it', async () => {
-    const byTag = await client.send(
-      new DescribeImagesCommand({ repositoryName: 'reading', imageIds: [{ imageTag: 'v2' }] }),
-    );
+    const byTag = await client.send(new DescribeImagesCommand({ repositoryName: 'reading', imageIds: [{ imageTag: 'v2' }] }));
     expect(byTag.imageDetails?.map((detail) => detail.imageDigest)).toEqual([sha256(manifests.b)]);
     const byDigest = await client.send(
       new DescribeImagesCommand({ repositoryName: 'reading', imageIds: [{ imageDigest: sha256(manifests.a) }] }),
     );
     expect(byDigest.imageDetails?.[0]?.imageTags).toEqual(['v1', 'stable']);
-    const untagged = await client.send(
-      new DescribeImagesCommand({ repositoryName: 'reading', filter: { tagStatus: 'UNTAGGED' } }),
-    );
+    const untagged = await client.send(new DescribeImagesCommand({ repositoryName: 'reading', filter: { tagStatus: 'UNTAGGED' } }));
     expect(untagged.imageDetails?.map((detail) => detail.imageDigest)).toEqual([sha256(manifests.c)]);
     const pages: number[] = [];
     for await (const page of paginateDescribeImages({ client, pageSize: 2 }, { repositoryName: 'reading' })) {
@@ -379,9 +362,7 @@ describe('reading images', () => {
     }
     expect(pages).toEqual([2, 1]);
     expect(
-      await failure(
-        client.send(new DescribeImagesCommand({ repositoryName: 'reading', imageIds: [{ imageTag: 'v9' }] })),
-      ),
+      await failure(client.send(new DescribeImagesCommand({ repositoryName: 'reading', imageIds: [{ imageTag: 'v9' }] }))),
     ).toMatchObject({ name: 'ImageNotFoundException', status: 400 });
   });
 
@@ -393,9 +374,7 @@ describe('reading images', () => {
       { imageDigest: sha256(manifests.b), imageTag: 'v2' },
       { imageDigest: sha256(manifests.c) },
     ]);
-    const tagged = await client.send(
-      new ListImagesCommand({ repositoryName: 'reading', filter: { tagStatus: 'TAGGED' }, maxResults: 2 }),
-    );
+    const tagged = await client.send(new ListImagesCommand({ repositoryName: 'reading', filter: { tagStatus: 'TAGGED' }, maxResults: 2 }));
     expect(tagged.imageIds).toHaveLength(2);
     const rest = await client.send(
       new ListImagesCommand({
@@ -526,9 +505,7 @@ describe('image scanning', () => {
     const manifest = imageManifest('scanned', [1]);
     ecr.seedScanFindings(sha256(manifest), findings);
     await push('scanned', manifest, 'v1');
-    const result = await client.send(
-      new DescribeImageScanFindingsCommand({ repositoryName: 'scanned', imageId: { imageTag: 'v1' } }),
-    );
+    const result = await client.send(new DescribeImageScanFindingsCommand({ repositoryName: 'scanned', imageId: { imageTag: 'v1' } }));
     expect(result.imageScanStatus?.status).toBe('COMPLETE');
     expect(result.imageId).toEqual({ imageDigest: sha256(manifest), imageTag: 'v1' });
     expect(result.imageScanFindings?.findingSeverityCounts).toEqual({ HIGH: 2, LOW: 1 });
@@ -550,15 +527,9 @@ describe('image scanning', () => {
     const manifest = imageManifest('manual', [1]);
     await push('manual-scan', manifest, 'v1');
     expect(
-      await failure(
-        client.send(
-          new DescribeImageScanFindingsCommand({ repositoryName: 'manual-scan', imageId: { imageTag: 'v1' } }),
-        ),
-      ),
+      await failure(client.send(new DescribeImageScanFindingsCommand({ repositoryName: 'manual-scan', imageId: { imageTag: 'v1' } }))),
     ).toMatchObject({ name: 'ScanNotFoundException', status: 400 });
-    const started = await client.send(
-      new StartImageScanCommand({ repositoryName: 'manual-scan', imageId: { imageTag: 'v1' } }),
-    );
+    const started = await client.send(new StartImageScanCommand({ repositoryName: 'manual-scan', imageId: { imageTag: 'v1' } }));
     expect(started.imageScanStatus?.status).toBe('IN_PROGRESS');
     const result = await client.send(
       new DescribeImageScanFindingsCommand({
@@ -569,9 +540,7 @@ describe('image scanning', () => {
     expect(result.imageScanStatus?.status).toBe('COMPLETE');
     expect(result.imageScanFindings).toMatchObject({ findingSeverityCounts: {}, findings: [] });
     expect(
-      await failure(
-        client.send(new StartImageScanCommand({ repositoryName: 'manual-scan', imageId: { imageTag: 'v404' } })),
-      ),
+      await failure(client.send(new StartImageScanCommand({ repositoryName: 'manual-scan', imageId: { imageTag: 'v404' } }))),
     ).toMatchObject({ name: 'ImageNotFoundException', status: 400 });
   });
 
@@ -585,9 +554,7 @@ describe('image scanning', () => {
     );
     expect(result.imageScanningConfiguration).toEqual({ scanOnPush: true });
     await push('scan-config', imageManifest('scan-config', [1]), 'v1');
-    const found = await client.send(
-      new DescribeImageScanFindingsCommand({ repositoryName: 'scan-config', imageId: { imageTag: 'v1' } }),
-    );
+    const found = await client.send(new DescribeImageScanFindingsCommand({ repositoryName: 'scan-config', imageId: { imageTag: 'v1' } }));
     expect(found.imageScanStatus?.status).toBe('COMPLETE');
   });
 
@@ -605,9 +572,7 @@ describe('lifecycle policies', () => {
       name: 'LifecyclePolicyNotFoundException',
       status: 400,
     });
-    const put = await client.send(
-      new PutLifecyclePolicyCommand({ repositoryName: 'lifecycle', lifecyclePolicyText: POLICY }),
-    );
+    const put = await client.send(new PutLifecyclePolicyCommand({ repositoryName: 'lifecycle', lifecyclePolicyText: POLICY }));
     expect(put).toMatchObject({ repositoryName: 'lifecycle', registryId: ACCOUNT, lifecyclePolicyText: POLICY });
     const got = await client.send(new GetLifecyclePolicyCommand({ repositoryName: 'lifecycle' }));
     expect(got.lifecyclePolicyText).toBe(POLICY);
@@ -668,28 +633,13 @@ describe('protocol errors', () => {
   }
 
   it.each([
-    [
-      'malformed JSON',
-      'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
-      '{"repositoryNames": [',
-      'SerializationException',
-    ],
+    ['malformed JSON', 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories', '{"repositoryNames": [', 'SerializationException'],
     ['a JSON array', 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories', '[]', 'SerializationException'],
     ['an unknown operation', 'AmazonEC2ContainerRegistry_V20150921.FlyToTheMoon', '{}', 'UnknownOperationException'],
     ['another service', 'AmazonEC2ContainerServiceV20141113.ListClusters', '{}', 'UnknownOperationException'],
-    [
-      'an inherited property name',
-      'AmazonEC2ContainerRegistry_V20150921.constructor',
-      '{}',
-      'UnknownOperationException',
-    ],
+    ['an inherited property name', 'AmazonEC2ContainerRegistry_V20150921.constructor', '{}', 'UnknownOperationException'],
     ['no target', undefined, '{}', 'UnknownOperationException'],
-    [
-      'a mistyped member',
-      'AmazonEC2ContainerRegistry_V20150921.CreateRepository',
-      '{"repositoryName": 42}',
-      'InvalidParameterException',
-    ],
+    ['a mistyped member', 'AmazonEC2ContainerRegistry_V20150921.CreateRepository', '{"repositoryName": 42}', 'InvalidParameterException'],
     [
       'a mistyped image id list',
       'AmazonEC2ContainerRegistry_V20150921.BatchGetImage',
@@ -721,10 +671,9 @@ describe('snapshots', () => {
       const original = await client.send(new DescribeImagesCommand({ repositoryName: 'snapshotted' }));
       const copy = await restoredClient.send(new DescribeImagesCommand({ repositoryName: 'snapshotted' }));
       expect(copy.imageDetails).toEqual(original.imageDetails);
-      expect(
-        (await restoredClient.send(new GetLifecyclePolicyCommand({ repositoryName: 'snapshotted' })))
-          .lifecyclePolicyText,
-      ).toBe(POLICY);
+      expect((await restoredClient.send(new GetLifecyclePolicyCommand({ repositoryName: 'snapshotted' }))).lifecyclePolicyText).toBe(
+        POLICY,
+      );
       expect(
         await failure(
           restoredClient.send(

@@ -110,6 +110,17 @@ describe('ELBv2 over the Query protocol', () => {
     expect(groups.TargetGroups?.[0]?.LoadBalancerArns).toEqual([lbArn]);
   });
 
+  it('keeps and reports the stickiness setting of a forward action', async () => {
+    const stickiness = { Enabled: true, DurationSeconds: 300 };
+    const forward = {
+      Type: 'forward' as const,
+      ForwardConfig: { TargetGroups: [{ TargetGroupArn: blueArn, Weight: 1 }], TargetGroupStickinessConfig: stickiness },
+    };
+    await elbv2.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: [forward] }));
+    const described = await elbv2.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+    expect(described.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroupStickinessConfig).toEqual(stickiness);
+  });
+
   it('modifies the listener and a rule with weighted forward configs', async () => {
     const modified = await elbv2.send(
       new ModifyListenerCommand({
@@ -128,6 +139,7 @@ describe('ELBv2 over the Query protocol', () => {
       }),
     );
     expect(modified.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups?.map((g) => g.Weight)).toEqual([90, 10]);
+    expect(modified.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: false });
 
     const rule = await elbv2.send(
       new CreateRuleCommand({

@@ -135,30 +135,10 @@ describe('buckets', () => {
   });
 
   it.each([
-    [
-      'creating a bucket twice',
-      () => client.send(new CreateBucketCommand({ Bucket: 'twice' })),
-      'BucketAlreadyOwnedByYou',
-      409,
-    ],
-    [
-      'an invalid bucket name',
-      () => client.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })),
-      'InvalidBucketName',
-      400,
-    ],
-    [
-      'deleting a missing bucket',
-      () => client.send(new DeleteBucketCommand({ Bucket: 'never-made' })),
-      'NoSuchBucket',
-      404,
-    ],
-    [
-      'listing a missing bucket',
-      () => client.send(new ListObjectsV2Command({ Bucket: 'never-made' })),
-      'NoSuchBucket',
-      404,
-    ],
+    ['creating a bucket twice', () => client.send(new CreateBucketCommand({ Bucket: 'twice' })), 'BucketAlreadyOwnedByYou', 409],
+    ['an invalid bucket name', () => client.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })), 'InvalidBucketName', 400],
+    ['deleting a missing bucket', () => client.send(new DeleteBucketCommand({ Bucket: 'never-made' })), 'NoSuchBucket', 404],
+    ['listing a missing bucket', () => client.send(new ListObjectsV2Command({ Bucket: 'never-made' })), 'NoSuchBucket', 404],
     [
       'a location constraint for another region',
       () =>
@@ -257,13 +237,12 @@ describe('objects', () => {
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x' }));
     const tooMany = Array.from({ length: 11 }, (_, index) => ({ Key: `k${index}`, Value: 'v' }));
     expect(
-      await failure(
-        client.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'k', Tagging: { TagSet: tooMany } })),
-      ),
+      await failure(client.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'k', Tagging: { TagSet: tooMany } }))),
     ).toMatchObject({ name: 'InvalidTag', status: 400 });
-    expect(
-      await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x', Tagging: 'a=1&a=2' }))),
-    ).toMatchObject({ name: 'InvalidTag', status: 400 });
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x', Tagging: 'a=1&a=2' })))).toMatchObject({
+      name: 'InvalidTag',
+      status: 400,
+    });
   });
 
   it('reports missing keys as NoSuchKey (GET) and NotFound (HEAD, which has no body)', async () => {
@@ -302,9 +281,10 @@ describe('objects', () => {
     expect(middle).toMatchObject({ ContentRange: 'bytes 2-5/10', ContentLength: 4 });
     const suffix = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', Range: 'bytes=-3' }));
     expect(await suffix.Body?.transformToString()).toBe('789');
-    expect(
-      await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', Range: 'bytes=20-30' }))),
-    ).toMatchObject({ name: 'InvalidRange', status: 416 });
+    expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', Range: 'bytes=20-30' })))).toMatchObject({
+      name: 'InvalidRange',
+      status: 416,
+    });
   });
 
   it('applies response-* overrides to one GET', async () => {
@@ -326,9 +306,7 @@ describe('versioning', () => {
   it('reports no status until versioning is configured, then the configured one', async () => {
     const bucket = await newBucket('versioning-status');
     expect((await client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBeUndefined();
-    await client.send(
-      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
-    );
+    await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     expect((await client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBe('Enabled');
   });
 
@@ -340,9 +318,7 @@ describe('versioning', () => {
     expect(second.VersionId).not.toBe(first.VersionId);
     expect(await bodyOf(bucket, 'model.pt')).toBe('v2');
     expect(await bodyOf(bucket, 'model.pt', first.VersionId)).toBe('v1');
-    const head = await client.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: 'model.pt', VersionId: first.VersionId }),
-    );
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'model.pt', VersionId: first.VersionId }));
     expect(head).toMatchObject({ VersionId: first.VersionId, ETag: md5Etag('v1') });
 
     const marker = await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'model.pt' }));
@@ -354,9 +330,7 @@ describe('versioning', () => {
     expect(await failure(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'model.pt' })))).toMatchObject({
       status: 404,
     });
-    const markerGet = await failure(
-      client.send(new GetObjectCommand({ Bucket: bucket, Key: 'model.pt', VersionId: marker.VersionId })),
-    );
+    const markerGet = await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'model.pt', VersionId: marker.VersionId })));
     expect(markerGet).toMatchObject({ name: 'MethodNotAllowed', status: 405 });
     expect(await bodyOf(bucket, 'model.pt', second.VersionId)).toBe('v2');
 
@@ -365,15 +339,11 @@ describe('versioning', () => {
       [second.VersionId, false, 2],
       [first.VersionId, false, 2],
     ]);
-    expect(listing.DeleteMarkers?.map((entry) => [entry.VersionId, entry.IsLatest])).toEqual([
-      [marker.VersionId, true],
-    ]);
+    expect(listing.DeleteMarkers?.map((entry) => [entry.VersionId, entry.IsLatest])).toEqual([[marker.VersionId, true]]);
     expect((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount).toBe(0);
 
     // Removing the marker brings the key back.
-    const unmarked = await client.send(
-      new DeleteObjectCommand({ Bucket: bucket, Key: 'model.pt', VersionId: marker.VersionId }),
-    );
+    const unmarked = await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'model.pt', VersionId: marker.VersionId }));
     expect(unmarked).toMatchObject({ DeleteMarker: true, VersionId: marker.VersionId });
     expect(await bodyOf(bucket, 'model.pt')).toBe('v2');
 
@@ -386,21 +356,18 @@ describe('versioning', () => {
     const bucket = await newBucket('versioning-errors', true);
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x' }));
     expect(
-      await failure(
-        client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', VersionId: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })),
-      ),
+      await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', VersionId: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }))),
     ).toMatchObject({ name: 'NoSuchVersion', status: 404 });
-    expect(
-      await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', VersionId: 'not a version!' }))),
-    ).toMatchObject({ name: 'InvalidArgument', status: 400 });
+    expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', VersionId: 'not a version!' })))).toMatchObject({
+      name: 'InvalidArgument',
+      status: 400,
+    });
   });
 
   it('writes null versions while suspended, replacing the previous null version', async () => {
     const bucket = await newBucket('versioning-suspended', true);
     const kept = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'enabled' }));
-    await client.send(
-      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } }),
-    );
+    await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } }));
     const firstNull = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'null-1' }));
     expect(firstNull.VersionId).toBe('null');
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'null-2' }));
@@ -414,8 +381,7 @@ describe('versioning', () => {
 
   it('pages ListObjectVersions with key and version-id markers', async () => {
     const bucket = await newBucket('versioning-pages', true);
-    for (const body of ['a1', 'a2', 'a3'])
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a', Body: body }));
+    for (const body of ['a1', 'a2', 'a3']) await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a', Body: body }));
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'b', Body: 'b1' }));
     const seen: string[] = [];
     let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
@@ -462,9 +428,10 @@ describe('ListObjectsV2', () => {
 
   it('rejects a forged continuation token and a non-numeric max-keys', async () => {
     const bucket = await newBucket('listing-errors');
-    expect(
-      await failure(client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: '***' }))),
-    ).toMatchObject({ name: 'InvalidArgument', status: 400 });
+    expect(await failure(client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: '***' })))).toMatchObject({
+      name: 'InvalidArgument',
+      status: 400,
+    });
     const response = await raw('GET', `/${bucket}?list-type=2&max-keys=ten`);
     expect(response.status).toBe(400);
     expect(response.text).toContain('<Code>InvalidArgument</Code>');
@@ -475,9 +442,7 @@ describe('conditional requests', () => {
   it('lets exactly one of two racing If-None-Match: * writes win', async () => {
     const bucket = await newBucket('conditional-race');
     const attempts = await Promise.allSettled(
-      ['first', 'second'].map((body) =>
-        client.send(new PutObjectCommand({ Bucket: bucket, Key: 'lock', Body: body, IfNoneMatch: '*' })),
-      ),
+      ['first', 'second'].map((body) => client.send(new PutObjectCommand({ Bucket: bucket, Key: 'lock', Body: body, IfNoneMatch: '*' }))),
     );
     const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
     const lost = attempts.flatMap((attempt) => (attempt.status === 'rejected' ? [attempt.reason] : []));
@@ -490,13 +455,15 @@ describe('conditional requests', () => {
     const bucket = await newBucket('conditional-match');
     const { ETag } = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'one' }));
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'two', IfMatch: ETag }));
-    expect(
-      await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'three', IfMatch: ETag }))),
-    ).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'three', IfMatch: ETag })))).toMatchObject({
+      name: 'PreconditionFailed',
+      status: 412,
+    });
     expect(await bodyOf(bucket, 'k')).toBe('two');
-    expect(
-      await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'absent', Body: 'x', IfMatch: ETag }))),
-    ).toMatchObject({ name: 'NoSuchKey', status: 404 });
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'absent', Body: 'x', IfMatch: ETag })))).toMatchObject({
+      name: 'NoSuchKey',
+      status: 404,
+    });
   });
 
   it('allows If-None-Match: * over a delete marker', async () => {
@@ -510,22 +477,17 @@ describe('conditional requests', () => {
   it('answers conditional reads with 304 and 412', async () => {
     const bucket = await newBucket('conditional-read');
     const { ETag } = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x' }));
+    expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', IfNoneMatch: ETag })))).toMatchObject({
+      status: 304,
+    });
+    expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', IfMatch: '"0000"' })))).toMatchObject({
+      name: 'PreconditionFailed',
+      status: 412,
+    });
     expect(
-      await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', IfNoneMatch: ETag }))),
+      await failure(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'k', IfModifiedSince: new Date(Date.now() + 60_000) }))),
     ).toMatchObject({ status: 304 });
-    expect(
-      await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', IfMatch: '"0000"' }))),
-    ).toMatchObject({ name: 'PreconditionFailed', status: 412 });
-    expect(
-      await failure(
-        client.send(
-          new HeadObjectCommand({ Bucket: bucket, Key: 'k', IfModifiedSince: new Date(Date.now() + 60_000) }),
-        ),
-      ),
-    ).toMatchObject({ status: 304 });
-    const fresh = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: 'k', IfMatch: ETag, IfNoneMatch: '"other"' }),
-    );
+    const fresh = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k', IfMatch: ETag, IfNoneMatch: '"other"' }));
     expect(await fresh.Body?.transformToString()).toBe('x');
   });
 });
@@ -550,9 +512,7 @@ describe('checksums', () => {
     ['CRC32C', 'ChecksumCRC32C', Buffer.from('e3069283', 'hex').toString('base64')],
   ] as const)('verifies and returns %s when the client asks for it', async (algorithm, field, expected) => {
     const bucket = await newBucket(`checksum-${algorithm.toLowerCase()}`);
-    const put = await client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: '123456789', ChecksumAlgorithm: algorithm }),
-    );
+    const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: '123456789', ChecksumAlgorithm: algorithm }));
     expect(put[field]).toBe(expected);
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'k', ChecksumMode: 'ENABLED' }));
     expect(head[field]).toBe(expected);
@@ -561,9 +521,7 @@ describe('checksums', () => {
   it('decodes a multi-megabyte aws-chunked upload streamed by the SDK and checks its trailer', async () => {
     const bucket = await newBucket('checksum-streamed');
     const data = randomBytes(6 * 1024 * 1024 + 123);
-    const pieces = Array.from({ length: Math.ceil(data.length / 65536) }, (_, index) =>
-      data.subarray(index * 65536, (index + 1) * 65536),
-    );
+    const pieces = Array.from({ length: Math.ceil(data.length / 65536) }, (_, index) => data.subarray(index * 65536, (index + 1) * 65536));
     const put = await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: 'big.bin', Body: Readable.from(pieces), ContentLength: data.length }),
     );
@@ -602,12 +560,7 @@ describe('checksums', () => {
     it.each([
       ['a wrong CRC32 header', { 'x-amz-checksum-crc32': 'AAAAAA==' }, payload, 'BadDigest'],
       ['a CRC32 header that is not a CRC32', { 'x-amz-checksum-crc32': 'bm90IGEgY3JjMzI=' }, payload, 'InvalidRequest'],
-      [
-        'a wrong SHA256 header',
-        { 'x-amz-checksum-sha256': createHash('sha256').update('other').digest('base64') },
-        payload,
-        'BadDigest',
-      ],
+      ['a wrong SHA256 header', { 'x-amz-checksum-sha256': createHash('sha256').update('other').digest('base64') }, payload, 'BadDigest'],
       [
         'two checksum headers',
         {
@@ -618,24 +571,9 @@ describe('checksums', () => {
         'InvalidRequest',
       ],
       ['an algorithm with no checksum', { 'x-amz-sdk-checksum-algorithm': 'CRC32' }, payload, 'InvalidRequest'],
-      [
-        'a wrong Content-MD5',
-        { 'content-md5': createHash('md5').update('other').digest('base64') },
-        payload,
-        'BadDigest',
-      ],
-      [
-        'a wrong x-amz-content-sha256',
-        { 'x-amz-content-sha256': 'a'.repeat(64) },
-        payload,
-        'XAmzContentSHA256Mismatch',
-      ],
-      [
-        'a wrong aws-chunked trailer',
-        chunkedHeaders(payload.length),
-        chunked(payload, 'x-amz-checksum-crc32:AAAAAA=='),
-        'BadDigest',
-      ],
+      ['a wrong Content-MD5', { 'content-md5': createHash('md5').update('other').digest('base64') }, payload, 'BadDigest'],
+      ['a wrong x-amz-content-sha256', { 'x-amz-content-sha256': 'a'.repeat(64) }, payload, 'XAmzContentSHA256Mismatch'],
+      ['a wrong aws-chunked trailer', chunkedHeaders(payload.length), chunked(payload, 'x-amz-checksum-crc32:AAAAAA=='), 'BadDigest'],
       ['a missing aws-chunked trailer', chunkedHeaders(payload.length), chunked(payload, ''), 'MalformedTrailerError'],
       [
         'a wrong decoded length',
@@ -676,14 +614,7 @@ describe('malformed and unsupported requests', () => {
   });
 
   it.each([
-    [
-      'bad XML in a versioning configuration',
-      'PUT',
-      '/malformed?versioning',
-      '<VersioningConfiguration><Status>',
-      400,
-      'MalformedXML',
-    ],
+    ['bad XML in a versioning configuration', 'PUT', '/malformed?versioning', '<VersioningConfiguration><Status>', 400, 'MalformedXML'],
     [
       'an unknown versioning status',
       'PUT',
@@ -759,14 +690,8 @@ describe('robustness', () => {
     ['binary garbage as a versioning document', { method: 'PUT', path: '/robust?versioning', body: garbage }],
     ['binary garbage as a tagging document', { method: 'PUT', path: '/robust/k?tagging', body: garbage }],
     ['a lower-case method and an empty path', { method: 'delete', path: '' }],
-    [
-      'repeated headers',
-      { method: 'PUT', path: '/robust/k', headers: { 'x-amz-checksum-crc32': ['AAAAAA==', 'AAAAAA=='] } },
-    ],
-    [
-      'a checksum for an algorithm S3 does not know',
-      { method: 'PUT', path: '/robust/k', headers: { 'x-amz-checksum-md4': 'AAAA' } },
-    ],
+    ['repeated headers', { method: 'PUT', path: '/robust/k', headers: { 'x-amz-checksum-crc32': ['AAAAAA==', 'AAAAAA=='] } }],
+    ['a checksum for an algorithm S3 does not know', { method: 'PUT', path: '/robust/k', headers: { 'x-amz-checksum-md4': 'AAAA' } }],
   ])('answers %s with an S3 error instead of throwing', async (_, shape) => {
     await s3Handler.handle({
       method: 'PUT',

@@ -88,8 +88,7 @@ describe('errors', () => {
     misversioned.middlewareStack.add(
       (next) => async (args) => {
         const request = args.request as { body?: unknown };
-        if (typeof request.body === 'string')
-          request.body = request.body.replace('Version=2011-06-15', 'Version=2010-01-01');
+        if (typeof request.body === 'string') request.body = request.body.replace('Version=2011-06-15', 'Version=2010-01-01');
         return next(args);
       },
       { step: 'build' },

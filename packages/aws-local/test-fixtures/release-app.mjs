@@ -5,13 +5,18 @@
 //   GET /ready    200 once started (after READY_DELAY_MS), 503 before
 //   GET /version  { image, image_id, model_version, git_sha }: the image as ECS reports it through the
 //                 task metadata endpoint, the model version from MODEL_VERSION
-//   anything else 200 with a small JSON body
+//   anything else 200 with a small JSON body naming the model version
+// The SVG-AI service's test-only fault knobs work the same here, on everything but /health, /ready and
+// /version, so health stays green as with a real bug in the API: SVGAI_FAULT_ERROR_RATE (0..1, share
+// answered 500) and SVGAI_FAULT_LATENCY_MS (added to each answer).
 // EXIT_ON_START=<code> makes the process exit at once with that code, like a broken image.
 import { createServer } from 'node:http';
 
 if (process.env.EXIT_ON_START) process.exit(Number(process.env.EXIT_ON_START));
 
 const started = Date.now();
+const errorRate = Number(process.env.SVGAI_FAULT_ERROR_RATE ?? 0);
+const latencyMs = Number(process.env.SVGAI_FAULT_LATENCY_MS ?? 0);
 const readyDelay = Number(process.env.READY_DELAY_MS ?? 0);
 let image = { Image: process.env.IMAGE ?? 'unknown', ImageID: undefined };
 if (process.env.ECS_CONTAINER_METADATA_URI_V4) {
@@ -37,7 +42,12 @@ const server = createServer((req, res) => {
   if (req.url === '/health') return json(200, '{"status":"ok"}');
   if (req.url === '/ready') return Date.now() - started >= readyDelay ? json(200, '{"ready":true}') : json(503, '{"ready":false}');
   if (req.url === '/version') return json(200, version);
-  return json(200, JSON.stringify({ ok: true, path: req.url, model_version: process.env.MODEL_VERSION ?? 'none' }));
+  const answer = () => {
+    if (Math.random() < errorRate) return json(500, '{"error":"injected fault"}');
+    return json(200, JSON.stringify({ ok: true, path: req.url, model_version: process.env.MODEL_VERSION ?? 'none' }));
+  };
+  if (latencyMs > 0) setTimeout(answer, latencyMs);
+  else answer();
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT), '127.0.0.1');

@@ -226,15 +226,29 @@ describe('isTransientAwsError', () => {
 describe('metric windows', () => {
   it.each([
     ['a 5 s window at 1 s resolution', { start: 0, end: 5_000 }, 1, 5],
-    ['a 90 s window at 1 s resolution', { start: 0, end: 90_000 }, 1, 120],
+    ['a 90 s window at 1 s resolution', { start: 0, end: 90_000 }, 1, 30],
+    ['a 3 s window at 1 s resolution', { start: 0, end: 3_000 }, 1, 1],
     ['a 5 min window at 60 s resolution', { start: 0, end: 300_000 }, 60, 300],
     ['a 20 s window at 60 s resolution', { start: 0, end: 20_000 }, 60, 60],
-  ])('spans %s with one period', (_name, window, resolution, period) => expect(windowPeriod(window, resolution)).toBe(period));
+  ])('divides %s into valid periods that stay inside it', (_name, window, resolution, period) =>
+    expect(windowPeriod(window, resolution)).toBe(period),
+  );
 
   it.each([
     ['Sum adds up', [1, 2, 3], 'Sum', 6],
-    ['percentiles keep the worst', [0.1, 0.3, 0.2], 'p99', 0.3],
+    ['Maximum keeps the highest', [0.1, 0.3, 0.2], 'Maximum', 0.3],
+    ['percentiles without weights average', [0.1, 0.3, 0.2], 'p99', 0.2],
     ['Average averages', [1, 3], 'Average', 2],
-    ['no data is undefined, never zero', [], 'Sum', undefined],
-  ])('%s', (_name, values, stat, expected) => expect(combine({ Id: 'x', Values: values }, stat)).toBe(expected));
+  ])('%s', (_name, values, stat, expected) => expect(combine({ Id: 'x', Values: values }, stat)).toBeCloseTo(expected as number));
+
+  it('weights percentiles by the requests behind each data point', () => {
+    const at = [new Date(1_000), new Date(2_000)];
+    const weights = new Map([
+      [1_000, 90],
+      [2_000, 10],
+    ]);
+    expect(combine({ Id: 'p95', Values: [0.1, 1.0], Timestamps: at }, 'p95', weights)).toBeCloseTo(0.19);
+  });
+
+  it('reads no data as undefined, never zero', () => expect(combine({ Id: 'x', Values: [] }, 'Sum')).toBeUndefined());
 });

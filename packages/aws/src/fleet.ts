@@ -30,6 +30,13 @@ export interface EcsFleetOptions {
 }
 
 export class EcsFleet implements Fleet {
+  /**
+   * The task definition each colour was last deployed with. Health is judged against it rather than
+   * against the PRIMARY deployment, because ECS's circuit breaker replaces a failing deployment with
+   * one of the previous revision, whose healthy tasks must not pass for the new revision's.
+   */
+  private readonly deployed = new Map<Colour, string>();
+
   constructor(
     private readonly clients: AwsClients,
     private readonly topology: BlueGreenTopology,
@@ -82,6 +89,7 @@ export class EcsFleet implements Fleet {
         ),
       );
     }
+    this.deployed.set(request.to, taskDefinition);
     return { taskDefinition, reused: existing !== undefined };
   }
 
@@ -101,17 +109,23 @@ export class EcsFleet implements Fleet {
 
   async health(colour: Colour, since: number): Promise<FleetHealth> {
     const service = await this.service(colour);
-    const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+    const deployments = service.deployments ?? [];
+    const primary = deployments.find((deployment) => deployment.status === 'PRIMARY');
+    const revision = this.deployed.get(colour) ?? primary?.taskDefinition ?? service.taskDefinition;
     const side = this.topology.sides[colour];
     const { TargetHealthDescriptions } = await awsCall(`DescribeTargetHealth ${side.targetGroupArn}`, () =>
       this.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: side.targetGroupArn })),
     );
-    const healthyTargets = (TargetHealthDescriptions ?? []).filter((target) => target.TargetHealth?.State === 'healthy').length;
+    const healthy = (TargetHealthDescriptions ?? []).filter((target) => target.TargetHealth?.State === 'healthy').length;
+    // Targets do not say which revision they run. Tasks of older deployments stay registered (and
+    // healthy) until the new ones are ready, so only targets beyond their number count as new.
+    const olderRunning = deployments.filter((deployment) => deployment !== primary).reduce((sum, d) => sum + (d.runningCount ?? 0), 0);
+    const runsRevision = !primary || primary.taskDefinition === revision;
     return {
       desiredCount: service.desiredCount ?? 0,
-      runningCount: primary?.runningCount ?? service.runningCount ?? 0,
-      healthyTargets,
-      stoppedTasks: await this.stoppedTasks(side.service, primary?.taskDefinition ?? service.taskDefinition, since),
+      runningCount: runsRevision ? (primary?.runningCount ?? service.runningCount ?? 0) : 0,
+      healthyTargets: runsRevision ? Math.max(0, healthy - olderRunning) : 0,
+      stoppedTasks: await this.stoppedTasks(side.service, revision, since),
     };
   }
 

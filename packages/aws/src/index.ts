@@ -8,6 +8,7 @@ export { createAwsRollout, systemClock, type AwsRollout, type AwsRolloutOptions 
 export { HttpProbe } from './probe.js';
 export { ElbTrafficRouter, toPercent, withWeights } from './router.js';
 export { decodeTagValue, encodeTagValue, ListenerTagStateStore, lockToTags, tagsToLock, TAG_PREFIX } from './state.js';
+export { TestListenerFleet } from './test-listener.js';
 export { canonical, renderRevision, sameRevision, targetContainer } from './task-definition.js';
 export {
   forwardTargets,

@@ -30,21 +30,55 @@ export interface CloudWatchMetricsOptions {
 
 const ALB_NAMESPACE = 'AWS/ApplicationELB';
 
-/** A period covering the whole window at the given resolution (CloudWatch wants multiples of 60 above a minute). */
-export function windowPeriod(window: TimeWindow, resolutionSeconds: number): number {
-  const seconds = Math.max(1, Math.ceil((window.end - window.start) / 1000));
-  const step = seconds > 60 || resolutionSeconds >= 60 ? 60 : resolutionSeconds;
-  return Math.max(resolutionSeconds, Math.ceil(seconds / step) * step);
+/** The periods GetMetricData accepts: 1, 5, 10, 20, 30 seconds, or a multiple of 60. */
+function validPeriod(seconds: number): boolean {
+  return [1, 5, 10, 20, 30].includes(seconds) || (seconds > 0 && seconds % 60 === 0);
 }
 
-/** Values of one query combined over its data points: counts add up, everything else keeps the worst (highest). */
-export function combine(result: MetricDataResult | undefined, stat: string): number | undefined {
+/**
+ * The period for a window: the largest valid one, at or above the publication resolution, that
+ * divides the window exactly, so no data point reaches outside the window (late data must not be
+ * read early). A window of whole minutes in AWS is then one data point; shorter windows on the
+ * stand-in become a few.
+ */
+export function windowPeriod(window: TimeWindow, resolutionSeconds: number): number {
+  const seconds = Math.max(1, Math.round((window.end - window.start) / 1000));
+  for (let period = seconds; period >= resolutionSeconds; period--) {
+    if (seconds % period === 0 && validPeriod(period)) return period;
+  }
+  return resolutionSeconds;
+}
+
+/**
+ * Values of one query combined over its data points: counts add up, minima and maxima stay
+ * minima and maxima, and averages and percentiles are weighted by the requests behind each data
+ * point when those are known (exact when the window is one period, a close estimate otherwise).
+ */
+export function combine(result: MetricDataResult | undefined, stat: string, weights?: ReadonlyMap<number, number>): number | undefined {
   const values = result?.Values ?? [];
   if (values.length === 0) return undefined;
   if (stat === 'Sum' || stat === 'SampleCount') return values.reduce((sum, value) => sum + value, 0);
   if (stat === 'Minimum') return Math.min(...values);
-  if (stat === 'Average') return values.reduce((sum, value) => sum + value, 0) / values.length;
-  return Math.max(...values);
+  if (stat === 'Maximum') return Math.max(...values);
+  const timestamps = result?.Timestamps ?? [];
+  let total = 0;
+  let weightSum = 0;
+  values.forEach((value, i) => {
+    const weight = weights?.get(timestamps[i]?.getTime() ?? Number.NaN) ?? (weights ? 0 : 1);
+    total += value * weight;
+    weightSum += weight;
+  });
+  return weightSum === 0 ? values.reduce((sum, value) => sum + value, 0) / values.length : total / weightSum;
+}
+
+/** Requests per data point timestamp, the weights of percentiles combined over several periods. */
+function requestWeights(result: MetricDataResult | undefined): Map<number, number> {
+  const weights = new Map<number, number>();
+  (result?.Values ?? []).forEach((value, i) => {
+    const at = result?.Timestamps?.[i]?.getTime();
+    if (at !== undefined) weights.set(at, value);
+  });
+  return weights;
 }
 
 export class CloudWatchMetrics implements Metrics {
@@ -83,12 +117,13 @@ export class CloudWatchMetrics implements Metrics {
       queries,
       window,
     );
-    const value = (id: string, stat: string) => combine(results.get(id), stat);
+    const weights = requestWeights(results.get('requests'));
+    const value = (id: string, stat: string) => combine(results.get(id), stat, stat.startsWith('p') ? weights : undefined);
     const requests = value('requests', 'Sum');
     // The load balancer publishes no zero counts: with requests on record, a missing error count is zero.
     const count = (id: string) => value(id, 'Sum') ?? (requests !== undefined ? 0 : undefined);
     const ms = (id: string) => {
-      const seconds = value(id, 'Maximum');
+      const seconds = value(id, id);
       return seconds === undefined ? undefined : seconds * 1000;
     };
     return {
@@ -159,7 +194,16 @@ export class CloudWatchMetrics implements Metrics {
       for (const result of page.MetricDataResults ?? []) {
         if (!result.Id) continue;
         const previous = results.get(result.Id);
-        results.set(result.Id, previous ? { ...previous, Values: [...(previous.Values ?? []), ...(result.Values ?? [])] } : result);
+        results.set(
+          result.Id,
+          previous
+            ? {
+                ...previous,
+                Values: [...(previous.Values ?? []), ...(result.Values ?? [])],
+                Timestamps: [...(previous.Timestamps ?? []), ...(result.Timestamps ?? [])],
+              }
+            : result,
+        );
       }
       NextToken = page.NextToken;
     } while (NextToken);

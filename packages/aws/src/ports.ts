@@ -1,6 +1,7 @@
 /**
  * Everything the rollout engine needs, built on AWS from what the user named: resolves the
- * topology once, then hands out thin adapters sharing the same clients.
+ * topology once, then hands out thin adapters sharing the same clients. With a test listener,
+ * deploying also points it at the new colour, so smoke checks and probes reach the side deployed.
  */
 import type { Clock, Logger, RolloutPorts } from '@svg-ai-release/rollout';
 import { createClients, type AwsClients, type AwsSettings } from './clients.js';
@@ -9,6 +10,7 @@ import { CloudWatchMetrics, type UserMetricQuery } from './metrics.js';
 import { HttpProbe } from './probe.js';
 import { ElbTrafficRouter } from './router.js';
 import { ListenerTagStateStore } from './state.js';
+import { TestListenerFleet } from './test-listener.js';
 import { resolveTopology, type BlueGreenTopology, type TopologyRequest } from './topology.js';
 
 export interface AwsRolloutOptions extends TopologyRequest {
@@ -30,9 +32,12 @@ export async function createAwsRollout(options: AwsRolloutOptions): Promise<AwsR
   const clients = createClients(options.aws);
   try {
     const topology = await resolveTopology(clients, options);
+    const ecsFleet = new EcsFleet(clients, topology, options.containerName ? { containerName: options.containerName } : {});
     const ports: RolloutPorts = {
       router: new ElbTrafficRouter(clients, topology),
-      fleet: new EcsFleet(clients, topology, options.containerName ? { containerName: options.containerName } : {}),
+      fleet: topology.test
+        ? new TestListenerFleet(ecsFleet, new ElbTrafficRouter(clients, topology, topology.test), topology.test.arn)
+        : ecsFleet,
       metrics: new CloudWatchMetrics(clients, topology, {
         ...(options.metricPeriodSeconds ? { periodSeconds: options.metricPeriodSeconds } : {}),
         ...(options.userQueries ? { userQueries: options.userQueries } : {}),

@@ -144,6 +144,13 @@ export async function resolveTopology(clients: AwsClients, request: TopologyRequ
   }
 
   let test: BlueGreenTopology['test'];
+  if (request.testListenerArn === request.listenerArn) {
+    // Deploying points the test listener at the new colour: on the production listener that would be a full cut-over.
+    throw new TopologyError(
+      'test-listener',
+      `the test listener ${request.testListenerArn} is the production ${production.kind}; give a separate listener (or rule) for tests, or none`,
+    );
+  }
   if (request.testListenerArn) {
     const described = await describeTarget(clients, request.testListenerArn, 'test-listener');
     const { LoadBalancers } = await awsCall(`DescribeLoadBalancers ${described.loadBalancerArn}`, () =>

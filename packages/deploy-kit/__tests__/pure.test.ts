@@ -19,7 +19,12 @@ describe('runContext', () => {
 
 describe('revisionSpec', () => {
   it.each([
-    ['sets MODEL_VERSION from the model version', new Map(), '1.4.0', { image: IMAGE, modelVersion: '1.4.0', environment: { MODEL_VERSION: '1.4.0' } }],
+    [
+      'sets MODEL_VERSION from the model version',
+      new Map(),
+      '1.4.0',
+      { image: IMAGE, modelVersion: '1.4.0', environment: { MODEL_VERSION: '1.4.0' } },
+    ],
     [
       'keeps an explicit MODEL_VERSION',
       new Map([['MODEL_VERSION', 'pinned']]),

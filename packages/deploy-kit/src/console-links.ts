@@ -10,7 +10,10 @@ export function consoleLinks(topology: BlueGreenTopology, region: string): Conso
   const base = `https://${region}.console.aws.amazon.com`;
   const cluster = topology.cluster.split('/').at(-1) ?? topology.cluster;
   return [
-    { text: 'load balancer listener', url: `${base}/ec2/home?region=${region}#ListenerDetails:listenerArn=${encodeURIComponent(topology.production.listenerArn)}` },
+    {
+      text: 'load balancer listener',
+      url: `${base}/ec2/home?region=${region}#ListenerDetails:listenerArn=${encodeURIComponent(topology.production.listenerArn)}`,
+    },
     ...(['blue', 'green'] as const).map((colour) => ({
       text: `${colour} service (${topology.sides[colour].service})`,
       url: `${base}/ecs/v2/clusters/${cluster}/services/${topology.sides[colour].service}/health?region=${region}`,

@@ -10,7 +10,7 @@ export function revisionSpec(image: string, environment: ReadonlyMap<string, str
   if (modelVersion !== undefined && env.MODEL_VERSION === undefined) env.MODEL_VERSION = modelVersion;
   return {
     image,
-    ...(modelVersion !== undefined ? { modelVersion } : (env.MODEL_VERSION !== undefined ? { modelVersion: env.MODEL_VERSION } : {})),
+    ...(modelVersion !== undefined ? { modelVersion } : env.MODEL_VERSION !== undefined ? { modelVersion: env.MODEL_VERSION } : {}),
     ...(Object.keys(env).length > 0 ? { environment: env } : {}),
   };
 }

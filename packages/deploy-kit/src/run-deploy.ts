@@ -7,7 +7,14 @@
 import * as core from '@actions/core';
 import { createAwsRollout, systemClock, TopologyError, type UserMetricQuery } from '@svg-ai-release/aws';
 import { InputError, type DeployTarget } from '@svg-ai-release/action-kit';
-import { runRollout, type AnalysisConfig, type DeploymentRecord, type RolloutMode, type RolloutPlan, type SmokeConfig } from '@svg-ai-release/rollout';
+import {
+  runRollout,
+  type AnalysisConfig,
+  type DeploymentRecord,
+  type RolloutMode,
+  type RolloutPlan,
+  type SmokeConfig,
+} from '@svg-ai-release/rollout';
 import { consoleLinks } from './console-links.js';
 import { runContext } from './context.js';
 import { runnerLogger } from './logger.js';

@@ -94,6 +94,8 @@ export interface SpawnOptions {
   readonly cwd?: string;
   /** Called once the process has started, e.g. to send it a signal mid-run. */
   readonly onSpawn?: (pid: number) => void;
+  /** Called with every complete line the process writes, as it writes it. */
+  readonly onOutput?: (line: string) => void;
 }
 
 /** Runs a bundled action (`dist/index.js`) as the runner does and collects everything it wrote. */
@@ -116,13 +118,22 @@ export async function runActionProcess(entry: string, options: SpawnOptions = {}
     const mark = () => {
       firstOutputMs ??= performance.now() - started;
     };
+    const lines = { stdout: '', stderr: '' };
+    const stream = (name: 'stdout' | 'stderr', chunk: string) => {
+      if (!options.onOutput) return;
+      const parts = (lines[name] + chunk).split('\n');
+      lines[name] = parts.pop() ?? '';
+      for (const line of parts) options.onOutput(line);
+    };
     child.stdout.on('data', (chunk: Buffer) => {
       mark();
       stdout += chunk.toString();
+      stream('stdout', chunk.toString());
     });
     child.stderr.on('data', (chunk: Buffer) => {
       mark();
       stderr += chunk.toString();
+      stream('stderr', chunk.toString());
     });
     const timeoutMs = options.timeoutMs ?? 60_000;
     const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {

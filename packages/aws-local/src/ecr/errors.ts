@@ -21,11 +21,7 @@ export function repositoryNotFound(name: string, registryId: string): EcrError {
   );
 }
 
-export function imageNotFound(
-  imageId: { imageDigest?: string; imageTag?: string },
-  repository: string,
-  registryId: string,
-): EcrError {
+export function imageNotFound(imageId: { imageDigest?: string; imageTag?: string }, repository: string, registryId: string): EcrError {
   return new EcrError(
     'ImageNotFoundException',
     `The image with imageId {imageDigest:'${imageId.imageDigest ?? 'null'}', imageTag:'${imageId.imageTag ?? 'null'}'} does not exist within the repository with name '${repository}' in the registry with id '${registryId}'`,

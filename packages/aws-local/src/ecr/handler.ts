@@ -48,8 +48,7 @@ export function createEcrRouter(store: EcrStore): AwsHandler {
     const requestId = randomUUID();
     try {
       const target = request.headers['x-amz-target'];
-      const name =
-        typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+      const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
       const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
       if (request.method.toUpperCase() !== 'POST' || !operation) {
         throw new EcrError(
@@ -62,11 +61,7 @@ export function createEcrRouter(store: EcrStore): AwsHandler {
       const ecrError =
         error instanceof EcrError
           ? error
-          : new EcrError(
-              'ServerException',
-              `Internal error: ${error instanceof Error ? error.message : String(error)}`,
-              500,
-            );
+          : new EcrError('ServerException', `Internal error: ${error instanceof Error ? error.message : String(error)}`, 500);
       return json(ecrError.status, { __type: ecrError.type, message: ecrError.message }, requestId);
     }
   };

@@ -30,10 +30,7 @@ export function createEcrHandler(options: { region: string; accountId: string })
     resolveImage: (repository, tagOrDigest) => {
       const found = store.repositories.get(repository);
       if (!found) return undefined;
-      const image = store.findImage(
-        found,
-        tagOrDigest.startsWith('sha256:') ? { imageDigest: tagOrDigest } : { imageTag: tagOrDigest },
-      );
+      const image = store.findImage(found, tagOrDigest.startsWith('sha256:') ? { imageDigest: tagOrDigest } : { imageTag: tagOrDigest });
       return image && { digest: image.digest, tags: [...image.tags] };
     },
     seedScanFindings: (imageDigest, findings) => {

@@ -54,9 +54,7 @@ export function optionalStringList(input: Input, name: string): string[] | undef
 export function imageIds(input: Input, name = 'imageIds'): ImageIdentifier[] {
   const value = input[name];
   if (!Array.isArray(value) || value.length === 0 || value.length > 100) {
-    throw invalidParameter(
-      `Invalid parameter at '${name}' failed to satisfy constraint: 'Member must have length between 1 and 100'`,
-    );
+    throw invalidParameter(`Invalid parameter at '${name}' failed to satisfy constraint: 'Member must have length between 1 and 100'`);
   }
   return value.map((entry: unknown) => imageIdentifier(entry, name));
 }
@@ -73,13 +71,8 @@ export function imageIdentifier(value: unknown, name: string): ImageIdentifier {
 /** `maxResults` and `nextToken`: tokens are opaque offsets into the ordered result. */
 export function pageRequest(input: Input): { readonly offset: number; readonly limit: number } {
   const maxResults = input['maxResults'];
-  if (
-    maxResults !== undefined &&
-    (!Number.isInteger(maxResults) || (maxResults as number) < 1 || (maxResults as number) > 1000)
-  ) {
-    throw invalidParameter(
-      "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'",
-    );
+  if (maxResults !== undefined && (!Number.isInteger(maxResults) || (maxResults as number) < 1 || (maxResults as number) > 1000)) {
+    throw invalidParameter("Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'");
   }
   const token = optionalString(input, 'nextToken');
   let offset = 0;
@@ -92,10 +85,7 @@ export function pageRequest(input: Input): { readonly offset: number; readonly l
   return { offset, limit: (maxResults as number | undefined) ?? 100 };
 }
 
-export function page<T>(
-  items: readonly T[],
-  request: { offset: number; limit: number },
-): { items: T[]; nextToken?: string } {
+export function page<T>(items: readonly T[], request: { offset: number; limit: number }): { items: T[]; nextToken?: string } {
   const end = request.offset + request.limit;
   const slice = items.slice(request.offset, end);
   return end < items.length ? { items: slice, nextToken: encodeToken(end) } : { items: slice };

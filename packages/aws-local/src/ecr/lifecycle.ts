@@ -54,17 +54,14 @@ export function validatePolicy(text: string): void {
     throw refuse('Lifecycle policy validation failure: the text is not valid JSON');
   }
   const rules = isObject(policy) ? policy['rules'] : undefined;
-  if (!Array.isArray(rules) || rules.length === 0)
-    throw refuse('Lifecycle policy validation failure: rules must be a non-empty array');
+  if (!Array.isArray(rules) || rules.length === 0) throw refuse('Lifecycle policy validation failure: rules must be a non-empty array');
   const priorities = new Set<number>();
   rules.forEach((rule: unknown, index) => {
     const where = `rules[${index}]`;
     if (!isObject(rule)) throw refuse(`${where} must be an object`);
     const priority = rule['rulePriority'];
-    if (!Number.isInteger(priority) || (priority as number) < 1)
-      throw refuse(`${where}.rulePriority must be a positive integer`);
-    if (priorities.has(priority as number))
-      throw refuse(`${where}.rulePriority ${String(priority)} is used by another rule`);
+    if (!Number.isInteger(priority) || (priority as number) < 1) throw refuse(`${where}.rulePriority must be a positive integer`);
+    if (priorities.has(priority as number)) throw refuse(`${where}.rulePriority ${String(priority)} is used by another rule`);
     priorities.add(priority as number);
     validateSelection(rule['selection'], `${where}.selection`, refuse);
     const action = rule['action'];
@@ -81,18 +78,15 @@ function validateSelection(selection: unknown, where: string, refuse: (reason: s
   if (tagStatus === 'tagged') {
     const prefixes = selection['tagPrefixList'];
     const patterns = selection['tagPatternList'];
-    const listed = (value: unknown) =>
-      Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string');
-    if (!listed(prefixes) && !listed(patterns))
-      throw refuse(`${where} with tagStatus "tagged" needs tagPrefixList or tagPatternList`);
+    const listed = (value: unknown) => Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string');
+    if (!listed(prefixes) && !listed(patterns)) throw refuse(`${where} with tagStatus "tagged" needs tagPrefixList or tagPatternList`);
   }
   const countType = selection['countType'];
   if (countType !== 'imageCountMoreThan' && countType !== 'sinceImagePushed') {
     throw refuse(`${where}.countType must be "imageCountMoreThan" or "sinceImagePushed"`);
   }
   const countNumber = selection['countNumber'];
-  if (!Number.isInteger(countNumber) || (countNumber as number) < 1)
-    throw refuse(`${where}.countNumber must be a positive integer`);
+  if (!Number.isInteger(countNumber) || (countNumber as number) < 1) throw refuse(`${where}.countNumber must be a positive integer`);
   if (countType === 'sinceImagePushed' && selection['countUnit'] !== 'days') {
     throw refuse(`${where}.countUnit must be "days" when countType is "sinceImagePushed"`);
   }

@@ -31,9 +31,7 @@ export function parseManifest(manifest: string, declaredMediaType: string | unde
     throw invalidParameter("Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Invalid JSON syntax'");
   }
   if (!document || typeof document !== 'object' || Array.isArray(document)) {
-    throw invalidParameter(
-      "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Manifest must be a JSON object'",
-    );
+    throw invalidParameter("Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Manifest must be a JSON object'");
   }
   const fields = document as Record<string, unknown>;
   if (fields['schemaVersion'] !== 2) {
@@ -53,14 +51,9 @@ export function parseManifest(manifest: string, declaredMediaType: string | unde
     return { digest, mediaType: declaredMediaType ?? inline ?? OCI_INDEX, children };
   }
   if (!Array.isArray(fields['layers'])) {
-    throw invalidParameter(
-      "Invalid parameter at 'imageManifest': a manifest needs 'layers' (or 'manifests' for an index)",
-    );
+    throw invalidParameter("Invalid parameter at 'imageManifest': a manifest needs 'layers' (or 'manifests' for an index)");
   }
-  const layersSize = fields['layers'].reduce<number>(
-    (sum, entry, index) => sum + descriptor(entry, `layers[${index}]`).size,
-    0,
-  );
+  const layersSize = fields['layers'].reduce<number>((sum, entry, index) => sum + descriptor(entry, `layers[${index}]`).size, 0);
   const config = fields['config'] === undefined ? undefined : descriptor(fields['config'], 'config');
   return {
     digest,
@@ -74,12 +67,7 @@ export function parseManifest(manifest: string, declaredMediaType: string | unde
 function descriptor(value: unknown, where: string): { digest: string; size: number; mediaType?: string } {
   const fields = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
   const { digest, size, mediaType } = fields;
-  if (
-    typeof digest !== 'string' ||
-    !/^sha256:[0-9a-f]{64}$/.test(digest) ||
-    !Number.isInteger(size) ||
-    (size as number) < 0
-  ) {
+  if (typeof digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest) || !Number.isInteger(size) || (size as number) < 0) {
     throw invalidParameter(
       `Invalid parameter at 'imageManifest': ${where} must be a descriptor with a sha256 digest and a non-negative size`,
     );

@@ -37,8 +37,7 @@ export function createRepository(store: EcrStore, input: Input): Record<string, 
       `The repository with name '${name}' already exists in the registry with id '${store.accountId}'`,
     );
   }
-  const encryptionType =
-    optionalString(optionalObject(input, 'encryptionConfiguration') ?? {}, 'encryptionType') ?? 'AES256';
+  const encryptionType = optionalString(optionalObject(input, 'encryptionConfiguration') ?? {}, 'encryptionType') ?? 'AES256';
   if (encryptionType !== 'AES256' && encryptionType !== 'KMS') {
     throw invalidParameter(`Invalid parameter at 'encryptionType': ${encryptionType} is not AES256 or KMS`);
   }
@@ -88,9 +87,7 @@ export function putImageTagMutability(store: EcrStore, input: Input): Record<str
   const repository = targetRepository(store, input);
   const mutability = tagMutability(input);
   if (mutability === undefined) {
-    throw invalidParameter(
-      "Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must not be null'",
-    );
+    throw invalidParameter("Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must not be null'");
   }
   repository.tagMutability = mutability;
   return { registryId: store.accountId, repositoryName: repository.name, imageTagMutability: mutability };
@@ -100,9 +97,7 @@ export function putImageScanningConfiguration(store: EcrStore, input: Input): Re
   const repository = targetRepository(store, input);
   const scanOnPush = optionalBoolean(optionalObject(input, 'imageScanningConfiguration') ?? {}, 'scanOnPush');
   if (scanOnPush === undefined) {
-    throw invalidParameter(
-      "Invalid parameter at 'imageScanningConfiguration' failed to satisfy constraint: 'Member must not be null'",
-    );
+    throw invalidParameter("Invalid parameter at 'imageScanningConfiguration' failed to satisfy constraint: 'Member must not be null'");
   }
   repository.scanOnPush = scanOnPush;
   return {

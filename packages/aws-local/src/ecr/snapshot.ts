@@ -52,9 +52,7 @@ export function snapshotStore(store: EcrStore): EcrSnapshot {
         sizeInBytes: image.sizeInBytes,
         pushedAt: image.pushedAt.toISOString(),
         tags: [...image.tags],
-        scan: image.scan
-          ? { completedAt: image.scan.completedAt.toISOString(), findings: [...image.scan.findings] }
-          : null,
+        scan: image.scan ? { completedAt: image.scan.completedAt.toISOString(), findings: [...image.scan.findings] } : null,
       })),
     })),
     seededFindings: Object.fromEntries(store.seededFindings),
@@ -78,16 +76,12 @@ function restoreRepository(raw: unknown, index: number): Repository {
   const where = `snapshot.repositories[${index}]`;
   const value = object(raw, where);
   const tagMutability = string(value, 'tagMutability', where);
-  if (!(TAG_MUTABILITIES as readonly string[]).includes(tagMutability))
-    throw new Error(`${where}.tagMutability is not valid`);
+  if (!(TAG_MUTABILITIES as readonly string[]).includes(tagMutability)) throw new Error(`${where}.tagMutability is not valid`);
   const scanOnPush = value['scanOnPush'];
   if (typeof scanOnPush !== 'boolean') throw new Error(`${where}.scanOnPush must be a boolean`);
   const lifecyclePolicy = value['lifecyclePolicy'];
-  if (lifecyclePolicy !== null && typeof lifecyclePolicy !== 'string')
-    throw new Error(`${where}.lifecyclePolicy must be a string or null`);
-  const images = array(value['images'], `${where}.images`).map((image, position) =>
-    restoreImage(image, `${where}.images[${position}]`),
-  );
+  if (lifecyclePolicy !== null && typeof lifecyclePolicy !== 'string') throw new Error(`${where}.lifecyclePolicy must be a string or null`);
+  const images = array(value['images'], `${where}.images`).map((image, position) => restoreImage(image, `${where}.images[${position}]`));
   return {
     name: string(value, 'name', where),
     createdAt: date(value, 'createdAt', where),

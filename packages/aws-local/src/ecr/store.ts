@@ -77,9 +77,7 @@ export class EcrStore {
     const image =
       id.imageDigest !== undefined
         ? repository.images.get(id.imageDigest)
-        : [...repository.images.values()].find(
-            (candidate) => id.imageTag !== undefined && candidate.tags.includes(id.imageTag),
-          );
+        : [...repository.images.values()].find((candidate) => id.imageTag !== undefined && candidate.tags.includes(id.imageTag));
     if (image && id.imageTag !== undefined && !image.tags.includes(id.imageTag)) return undefined;
     return image;
   }

@@ -233,7 +233,8 @@ function readActions(p: QueryReader, name: string): Action[] {
       const type = a.requiredString('Type');
       const order = a.integer('Order');
       const single = a.string('TargetGroupArn');
-      const weighted = a.struct('ForwardConfig')?.structs('TargetGroups');
+      const forwardConfig = a.struct('ForwardConfig');
+      const weighted = forwardConfig?.structs('TargetGroups');
       if (type === 'forward') {
         if (single && weighted && (weighted.length !== 1 || weighted[0]?.string('TargetGroupArn') !== single)) {
           throw new AwsError(
@@ -246,7 +247,11 @@ function readActions(p: QueryReader, name: string): Action[] {
           : single
             ? [{ targetGroupArn: single, weight: 1 }]
             : [];
-        return { type, order, forward };
+        const sticky = forwardConfig?.struct('TargetGroupStickinessConfig');
+        const enabled = sticky?.boolean('Enabled');
+        const durationSeconds = sticky?.integer('DurationSeconds');
+        const stickiness = enabled === undefined ? undefined : { enabled, ...(durationSeconds !== undefined ? { durationSeconds } : {}) };
+        return { type, order, forward, ...(stickiness ? { stickiness } : {}) };
       }
       if (type === 'fixed-response') {
         const config = a.struct('FixedResponseConfig');

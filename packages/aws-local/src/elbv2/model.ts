@@ -61,6 +61,8 @@ export interface Action {
   readonly type: string;
   readonly order?: number;
   readonly forward?: WeightedTargetGroup[];
+  /** Kept and reported so clients that rewrite a forward action can preserve it; the proxy does not stick. */
+  readonly stickiness?: { readonly enabled: boolean; readonly durationSeconds?: number };
   readonly fixedResponse?: { statusCode: string; contentType?: string; messageBody?: string };
   readonly redirect?: Record<string, string>;
 }

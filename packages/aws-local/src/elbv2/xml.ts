@@ -55,7 +55,9 @@ export function actionXml(action: Action, index: number): XmlValue {
       TargetGroupArn: groups.length === 1 ? groups[0]?.targetGroupArn : undefined,
       ForwardConfig: {
         TargetGroups: groups.map((g) => ({ TargetGroupArn: g.targetGroupArn, Weight: g.weight })),
-        TargetGroupStickinessConfig: { Enabled: false },
+        TargetGroupStickinessConfig: action.stickiness
+          ? { Enabled: action.stickiness.enabled, DurationSeconds: action.stickiness.durationSeconds }
+          : { Enabled: false },
       },
     };
   }

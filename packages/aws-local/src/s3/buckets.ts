@@ -8,8 +8,7 @@ import { child, childText, element, leaf, parseXml, S3_NAMESPACE, xmlResponse } 
 
 /** S3's general-purpose bucket naming rules (3–63 characters, lower case, no adjacent dots, not an IP). */
 function checkBucketName(name: string): void {
-  const valid =
-    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
+  const valid = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
   if (!valid) {
     throw new S3Error('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: name });
   }

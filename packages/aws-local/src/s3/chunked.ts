@@ -25,11 +25,7 @@ export function decodeAwsChunked(body: Buffer): DecodedBody {
     const header = body.subarray(position, lineEnd).toString('latin1');
     const sizeText = header.split(';', 1)[0]?.trim() ?? '';
     if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) {
-      throw new S3Error(
-        'InvalidRequest',
-        400,
-        `Invalid aws-chunked chunk size line: ${JSON.stringify(header.slice(0, 80))}`,
-      );
+      throw new S3Error('InvalidRequest', 400, `Invalid aws-chunked chunk size line: ${JSON.stringify(header.slice(0, 80))}`);
     }
     const size = Number.parseInt(sizeText, 16);
     position = lineEnd + CRLF.length;
@@ -50,8 +46,7 @@ function parseTrailers(rest: Buffer): Map<string, string> {
   for (const line of rest.toString('latin1').split('\r\n')) {
     if (line === '') continue;
     const colon = line.indexOf(':');
-    if (colon <= 0)
-      throw new S3Error('MalformedTrailerError', 400, 'The request contained trailing data that was not well-formed.');
+    if (colon <= 0) throw new S3Error('MalformedTrailerError', 400, 'The request contained trailing data that was not well-formed.');
     trailers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
   return trailers;

@@ -33,11 +33,7 @@ export function invalidArgument(message: string, name: string, value: string): S
 }
 
 export function malformedXml(): S3Error {
-  return new S3Error(
-    'MalformedXML',
-    400,
-    'The XML you provided was not well-formed or did not validate against our published schema',
-  );
+  return new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
 }
 
 export function preconditionFailed(condition: string): S3Error {

@@ -16,14 +16,7 @@ import {
 import type { S3Context } from './context.js';
 import { S3Error } from './errors.js';
 import { listObjectVersions, listObjectsV2 } from './listings.js';
-import {
-  deleteObject,
-  deleteObjectTagging,
-  getObject,
-  getObjectTagging,
-  putObject,
-  putObjectTagging,
-} from './objects.js';
+import { deleteObject, deleteObjectTagging, getObject, getObjectTagging, putObject, putObjectTagging } from './objects.js';
 import { header, parseAddress } from './request.js';
 import type { S3Store } from './store.js';
 import { element, leaf, xmlResponse } from './xml.js';
@@ -117,39 +110,24 @@ function route(context: S3Context): AwsResponse {
       ResourceType: level.toUpperCase(),
     });
   }
-  throw notImplemented(
-    `${method} on this ${level}${subresource ? ` (${subresource})` : ''} is not supported by this stand-in.`,
-  );
+  throw notImplemented(`${method} on this ${level}${subresource ? ` (${subresource})` : ''} is not supported by this stand-in.`);
 }
 
 function notImplemented(detail: string): S3Error {
-  return new S3Error(
-    'NotImplemented',
-    501,
-    `A header or query you provided implies functionality that is not implemented. ${detail}`,
-  );
+  return new S3Error('NotImplemented', 501, `A header or query you provided implies functionality that is not implemented. ${detail}`);
 }
 
 function errorResponse(error: unknown, request: AwsRequest, requestId: string): AwsResponse {
   const s3Error =
     error instanceof S3Error
       ? error
-      : new S3Error(
-          'InternalError',
-          500,
-          `We encountered an internal error: ${error instanceof Error ? error.message : String(error)}`,
-        );
+      : new S3Error('InternalError', 500, `We encountered an internal error: ${error instanceof Error ? error.message : String(error)}`);
   // HEAD responses carry no body, so the SDK learns only the status (and any headers).
   if (request.method.toUpperCase() === 'HEAD') return { status: s3Error.status, headers: { ...s3Error.headers } };
   const fields = Object.entries(s3Error.fields).map(([name, value]) => leaf(name, value));
   return xmlResponse(
     s3Error.status,
-    element('Error', [
-      leaf('Code', s3Error.code),
-      leaf('Message', s3Error.message),
-      ...fields,
-      leaf('RequestId', requestId),
-    ]),
+    element('Error', [leaf('Code', s3Error.code), leaf('Message', s3Error.message), ...fields, leaf('RequestId', requestId)]),
     { ...s3Error.headers },
   );
 }

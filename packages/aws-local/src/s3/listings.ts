@@ -39,9 +39,7 @@ export function listObjectsV2(context: S3Context, bucketName: string): AwsRespon
         leaf('ContinuationToken', token ?? undefined),
         leaf('NextContinuationToken', next),
         leaf('StartAfter', startAfter === undefined ? undefined : encode(startAfter)),
-        ...page.items.map((item) =>
-          item.kind === 'prefix' ? renderPrefix(item.prefix, encode) : renderContents(item.entry, encode),
-        ),
+        ...page.items.map((item) => (item.kind === 'prefix' ? renderPrefix(item.prefix, encode) : renderContents(item.entry, encode))),
       ],
       S3_NAMESPACE,
     ),
@@ -61,11 +59,7 @@ export function listObjectVersions(context: S3Context, bucketName: string): AwsR
   const keyMarker = query.get('key-marker') ?? undefined;
   const versionIdMarker = query.get('version-id-marker') ?? undefined;
   if (versionIdMarker !== undefined && keyMarker === undefined) {
-    throw invalidArgument(
-      'A version-id marker cannot be specified without a key marker.',
-      'version-id-marker',
-      versionIdMarker,
-    );
+    throw invalidArgument('A version-id marker cannot be specified without a key marker.', 'version-id-marker', versionIdMarker);
   }
   const entries: VersionEntry[] = [];
   for (const key of sortedKeys(bucket)) {
@@ -98,9 +92,7 @@ export function listObjectVersions(context: S3Context, bucketName: string): AwsR
         leaf('MaxKeys', common.maxKeys),
         leaf('EncodingType', common.encodingType),
         leaf('IsTruncated', page.truncated),
-        ...page.items.map((item) =>
-          item.kind === 'prefix' ? renderPrefix(item.prefix, encode) : renderVersion(item.entry, encode),
-        ),
+        ...page.items.map((item) => (item.kind === 'prefix' ? renderPrefix(item.prefix, encode) : renderVersion(item.entry, encode))),
       ],
       S3_NAMESPACE,
     ),

@@ -11,14 +11,7 @@ import { renderTagging, tagsFromDocument, tagsFromHeader } from './tagging.js';
 import { parseXml, xmlResponse } from './xml.js';
 
 /** Headers that describe the stored representation and come back unchanged on GET and HEAD. */
-const STORED_HEADERS = [
-  'content-type',
-  'content-encoding',
-  'content-disposition',
-  'content-language',
-  'cache-control',
-  'expires',
-];
+const STORED_HEADERS = ['content-type', 'content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'];
 const METADATA_PREFIX = 'x-amz-meta-';
 /** S3 caps the user-defined metadata of one object at 2 KB (names and values, UTF-8). */
 const MAX_METADATA_BYTES = 2048;
@@ -225,10 +218,7 @@ function userMetadata(headers: S3Context['request']['headers']): Record<string, 
  * A single `bytes=` range. Anything S3 would ignore (another unit, several ranges, bad syntax) yields
  * undefined, meaning the whole object; a well-formed range past the end is unsatisfiable.
  */
-function parseRange(
-  value: string | undefined,
-  size: number,
-): { start: number; end: number } | 'unsatisfiable' | undefined {
+function parseRange(value: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
   const match = value === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(value.trim());
   if (!match) return undefined;
   const [, first = '', last = ''] = match;

@@ -18,8 +18,7 @@ export interface ListOptions {
   readonly marker?: string;
 }
 
-export type ListItem<T> =
-  { readonly kind: 'entry'; readonly entry: T } | { readonly kind: 'prefix'; readonly prefix: string };
+export type ListItem<T> = { readonly kind: 'entry'; readonly entry: T } | { readonly kind: 'prefix'; readonly prefix: string };
 
 export interface ListPage<T> {
   readonly items: readonly ListItem<T>[];

@@ -38,12 +38,10 @@ export function readPayload(request: AwsRequest): Payload {
   } else if (contentSha256 !== undefined && /^[0-9a-f]{64}$/i.test(contentSha256)) {
     const computed = createHash('sha256').update(data).digest('hex');
     if (computed !== contentSha256.toLowerCase()) {
-      throw new S3Error(
-        'XAmzContentSHA256Mismatch',
-        400,
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-        { ClientComputedContentSHA256: contentSha256, S3ComputedContentSHA256: computed },
-      );
+      throw new S3Error('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed.", {
+        ClientComputedContentSHA256: contentSha256,
+        S3ComputedContentSHA256: computed,
+      });
     }
   }
   checkContentMd5(request, data);
@@ -78,11 +76,7 @@ function checkContentMd5(request: AwsRequest, data: Buffer): void {
   }
 }
 
-function verifiedChecksum(
-  request: AwsRequest,
-  trailers: ReadonlyMap<string, string>,
-  data: Buffer,
-): Checksum | undefined {
+function verifiedChecksum(request: AwsRequest, trailers: ReadonlyMap<string, string>, data: Buffer): Checksum | undefined {
   const claims: [string, string][] = [];
   for (const [name, value] of Object.entries(request.headers)) {
     const algorithm = algorithmOfHeader(name);
@@ -97,20 +91,12 @@ function verifiedChecksum(
   const declaredTrailer = header(request, 'x-amz-trailer');
   const sdkAlgorithm = header(request, 'x-amz-sdk-checksum-algorithm')?.toUpperCase();
   if (claims.length > 1) {
-    throw new S3Error(
-      'InvalidRequest',
-      400,
-      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
-    );
+    throw new S3Error('InvalidRequest', 400, 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
   }
   const claim = claims[0];
   if (claim === undefined) {
     if (declaredTrailer !== undefined && algorithmOfHeader(declaredTrailer) !== undefined) {
-      throw new S3Error(
-        'MalformedTrailerError',
-        400,
-        `The request declared the trailer ${declaredTrailer} but the body has none.`,
-      );
+      throw new S3Error('MalformedTrailerError', 400, `The request declared the trailer ${declaredTrailer} but the body has none.`);
     }
     if (sdkAlgorithm !== undefined) {
       throw new S3Error(

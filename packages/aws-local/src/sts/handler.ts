@@ -34,10 +34,7 @@ export function createStsRouter(identity: CallerIdentity): AwsHandler {
       if (!action) throw new StsError('MissingAction', 'Missing Action');
       const version = parameters.get('Version');
       if (action !== 'GetCallerIdentity' || version !== VERSION) {
-        throw new StsError(
-          'InvalidAction',
-          `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
-        );
+        throw new StsError('InvalidAction', `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
       }
       return xml(
         200,
@@ -51,11 +48,7 @@ export function createStsRouter(identity: CallerIdentity): AwsHandler {
       const stsError =
         error instanceof StsError
           ? error
-          : new StsError(
-              'InternalFailure',
-              `Internal error: ${error instanceof Error ? error.message : String(error)}`,
-              500,
-            );
+          : new StsError('InternalFailure', `Internal error: ${error instanceof Error ? error.message : String(error)}`, 500);
       const type = stsError.status >= 500 ? 'Receiver' : 'Sender';
       return xml(
         stsError.status,

@@ -1,0 +1,121 @@
+/**
+ * Runs the bundled canary or blue-green action against the world exactly as the runner would: its
+ * committed dist/index.js as a process, inputs as INPUT_* variables, outputs and state through the
+ * runner's command files, then (as the runner does) its post step with the saved state.
+ */
+import { runActionProcess, type ProcessResult } from '@svg-ai-release/action-kit/testing';
+import type { DeploymentRecord } from '@svg-ai-release/rollout';
+import { actionBundle, runnerNode } from './paths.js';
+import { AWS_CREDENTIALS, type World } from './world.js';
+
+export type Strategy = 'canary' | 'blue-green';
+
+export interface ReleaseOptions {
+  readonly strategy: Strategy;
+  readonly image: string;
+  /** Extra or overriding action inputs (kebab-case names, as in action.yml). */
+  readonly inputs?: Readonly<Record<string, string>>;
+  /** Sends the action SIGTERM this many ms after it starts, as a cancelled job does. */
+  readonly cancelAfterMs?: number;
+  /** Kills the action (SIGKILL) this many ms after it starts, as a lost runner would, and runs no post step. */
+  readonly killAfterMs?: number;
+  /** Streams the action's log lines as they come. */
+  readonly onOutput?: (line: string) => void;
+  readonly timeoutMs?: number;
+  /** The run id: a re-run of the same run reuses it, so it finds its own lock. */
+  readonly runId?: string;
+}
+
+export interface ReleaseResult {
+  readonly main: ProcessResult;
+  /** The post step's run, which the runner makes after the main step, also when it was cancelled (not after a kill). */
+  readonly post: ProcessResult | undefined;
+  readonly record: DeploymentRecord | undefined;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/** Inputs for a fast release on the stand-in: second-scale bakes and metric timing. */
+export function rehearsalInputs(world: World, strategy: Strategy): Record<string, string> {
+  const common = {
+    'listener-arn': world.arns.productionListener,
+    'test-listener-arn': world.arns.testListener,
+    cluster: world.arns.cluster,
+    'blue-service': world.arns.blueService,
+    'green-service': world.arns.greenService,
+    'endpoint-url': world.local.endpoint,
+    'aws-region': world.local.region,
+    'metric-period': '1s',
+    'metric-delay': '1s',
+    'analysis-interval': '1s',
+    'min-requests': '10',
+    'max-error-rate': '0.02',
+    'wait-healthy-timeout': '90s',
+    'time-budget': '10m',
+    'inconclusive-policy': 'extend',
+    'max-extensions': '2',
+    'version-path': '/version',
+    mode: 'deploy',
+  };
+  return strategy === 'canary'
+    ? {
+        ...common,
+        steps: '10,50,100',
+        'bake-time': '4s',
+        'keep-old-for': '3s',
+        'error-rate-tolerance': '1.5',
+        'latency-tolerance': '1.5',
+        'smoke-requests': '5',
+        'smoke-path': '/ready',
+        'probe-path': '/api/model-status',
+        'probe-requests': '10',
+        'probe-max-latency': '1s',
+      }
+    : {
+        ...common,
+        'bake-time': '5s',
+        'smoke-path': '/ready',
+        'smoke-requests': '10',
+        'smoke-expected-status': '200',
+        'smoke-max-latency': '2s',
+      };
+}
+
+export async function release(world: World, options: ReleaseOptions): Promise<ReleaseResult> {
+  const bundle = actionBundle(options.strategy);
+  const inputs = { ...rehearsalInputs(world, options.strategy), image: options.image, ...options.inputs };
+  const env = {
+    AWS_ACCESS_KEY_ID: AWS_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: AWS_CREDENTIALS.secretAccessKey,
+    GITHUB_RUN_ID: options.runId ?? String(Date.now()),
+    GITHUB_ACTOR: 'rehearsal',
+  };
+  const startedAt = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const node = runnerNode();
+  const main = await runActionProcess(bundle, {
+    node,
+    inputs,
+    env,
+    timeoutMs: options.timeoutMs ?? 180_000,
+    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+    onSpawn: (pid) => {
+      if (options.cancelAfterMs !== undefined) timer = setTimeout(() => process.kill(pid, 'SIGTERM'), options.cancelAfterMs);
+      if (options.killAfterMs !== undefined) timer = setTimeout(() => process.kill(pid, 'SIGKILL'), options.killAfterMs);
+    },
+  });
+  if (timer) clearTimeout(timer);
+  const post =
+    options.killAfterMs !== undefined
+      ? undefined
+      : await runActionProcess(bundle, {
+          node,
+          inputs,
+          env,
+          state: main.state,
+          timeoutMs: options.timeoutMs ?? 180_000,
+          ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+        });
+  const raw = main.outputs['deployment-record'];
+  return { main, post, record: raw ? (JSON.parse(raw) as DeploymentRecord) : undefined, startedAt, finishedAt: Date.now() };
+}
