@@ -72241,9 +72241,12 @@ async function analyseGate(run, step) {
     const policy = run.plan.onInconclusive;
     for (let extensions = 0;; extensions++) {
         const until = clock.now();
-        await clock.sleep(publicationWaitMs({ until, now: clock.now(), publicationDelayMs: run.config.analysis.publicationDelayMs }), run.signal);
-        if (run.signal.aborted)
-            return { kind: 'cancelled' };
+        // Waiting for the window's last data to be published is still time at this weight: keep analysing.
+        const waited = await bake(run, publicationWaitMs({ until, now: clock.now(), publicationDelayMs: run.config.analysis.publicationDelayMs }), step);
+        if (waited.kind === 'cancelled')
+            return waited;
+        if (waited.kind === 'failed')
+            return { kind: 'failed', verdict: waited.verdict, reason: waited.verdict.reason };
         const { observation, verdict } = await judgeStage(run, until);
         step.analysed(observation, verdict, run);
         if (verdict.verdict === 'pass')
@@ -72319,7 +72322,7 @@ async function perform(run, step, index, recorder) {
             return NEXT;
         }
         case 'bake': {
-            const outcome = await bake(run, step.durationMs, recorder);
+            const outcome = await bake(run, bakeBeforeGate(run, index, step.durationMs), recorder);
             if (outcome.kind === 'cancelled')
                 return cancelled(recorder);
             if (outcome.kind === 'failed')
@@ -72356,6 +72359,17 @@ async function perform(run, step, index, recorder) {
             return finished('paused', `waiting for approval at step ${index + 1}; resume or abort`);
         }
     }
+}
+/**
+ * A step holds its weight for its bake time. When an analysis gate follows, the gate's wait for the
+ * last metrics to be published is part of that time (and keeps analysing at the interval), so the
+ * publication delay is not added to every step: with ALB metrics minutes late, it would otherwise
+ * dominate a rollout's duration.
+ */
+function bakeBeforeGate(run, index, durationMs) {
+    if (run.plan.steps[index + 1]?.kind !== 'analyse')
+        return durationMs;
+    return Math.max(Math.min(run.plan.analysisIntervalMs, durationMs), durationMs - run.config.analysis.publicationDelayMs);
 }
 function judgedFail(recorder, reason, where) {
     recorder.finish('fail', reason);

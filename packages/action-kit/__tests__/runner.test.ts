@@ -26,7 +26,9 @@ describe('inputEnvName', () => {
 });
 
 describe('runAction, the failure funnel', () => {
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   function captureStdout(): string[] {
     const lines: string[] = [];

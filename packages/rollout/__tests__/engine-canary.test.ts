@@ -26,13 +26,16 @@ describe('a good canary', () => {
     expect(world.fleet.services.blue.desiredCount).toBe(0);
     expect(world.state.lock).toBeUndefined();
 
-    // The old colour stays warm through the 10-minute bake at 100% before it is scaled down.
+    // The old colour stays warm through the 10 minutes at 100% before it is scaled down: the bake, then the
+    // gate's wait for the last minute of metrics, which is part of the step's time at that weight.
     const switched = world.router.history.find((h) => h.weights.green === 100)!.at;
     const scaledDown = world.log.indexOf('fleet.scale blue 0');
     expect(scaledDown).toBeGreaterThan(world.log.indexOf('router.setWeights blue=0 green=100'));
     const keepWarm = record.steps.find((s) => s.kind === 'bake' && s.canaryPercent === 100)!;
+    const finalGate = record.steps[keepWarm.index + 1]!;
     expect(Date.parse(keepWarm.startedAt)).toBe(switched);
-    expect(keepWarm.durationMs).toBe(10 * MINUTE);
+    expect(keepWarm.durationMs).toBe(9 * MINUTE);
+    expect(Date.parse(finalGate.finishedAt!) - switched).toBe(10 * MINUTE);
   });
 
   it('records the revision, its task definition and the figures of each analysis', async () => {
@@ -40,8 +43,9 @@ describe('a good canary', () => {
     const record = await run(world);
     expect(record.revision).toEqual({ image: IMAGE, modelVersion: '1.4.0', taskDefinition: 'svg-ai:2', taskDefinitionReused: false });
     const gate = record.steps.find((s) => s.kind === 'analyse' && s.canaryPercent === 10)!;
-    expect(gate.canary).toMatchObject({ colour: 'green', requests: 3000, p95Ms: 120 });
-    expect(gate.baseline).toMatchObject({ colour: 'blue', requests: 27000 });
+    // The gate judges the 4 minutes published by the end of the 5-minute step (metrics are a minute late).
+    expect(gate.canary).toMatchObject({ colour: 'green', requests: 2400, p95Ms: 120 });
+    expect(gate.baseline).toMatchObject({ colour: 'blue', requests: 21600 });
     expect(JSON.parse(JSON.stringify(record))).toEqual(record);
   });
 
@@ -217,7 +221,7 @@ describe('throttling', () => {
   it('during shifts is ridden out with back-off', async () => {
     const world = createFakeWorld();
     world.router.failNextWrites(4);
-    world.clock.after(16 * MINUTE, () => world.router.failNextWrites(3));
+    world.clock.after(12 * MINUTE, () => world.router.failNextWrites(3));
     const record = await run(world);
 
     expect(record.status).toBe('promoted');

@@ -21,11 +21,14 @@ export async function analyseGate(run: Run, step: StepRecorder): Promise<GateOut
   const policy = run.plan.onInconclusive;
   for (let extensions = 0; ; extensions++) {
     const until = clock.now();
-    await clock.sleep(
+    // Waiting for the window's last data to be published is still time at this weight: keep analysing.
+    const waited = await bake(
+      run,
       publicationWaitMs({ until, now: clock.now(), publicationDelayMs: run.config.analysis.publicationDelayMs }),
-      run.signal,
+      step,
     );
-    if (run.signal.aborted) return { kind: 'cancelled' };
+    if (waited.kind === 'cancelled') return waited;
+    if (waited.kind === 'failed') return { kind: 'failed', verdict: waited.verdict, reason: waited.verdict.reason };
 
     const { observation, verdict } = await judgeStage(run, until);
     step.analysed(observation, verdict, run);

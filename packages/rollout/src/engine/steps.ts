@@ -40,7 +40,7 @@ async function perform(run: Run, step: PlanStep, index: number, recorder: StepRe
       return NEXT;
     }
     case 'bake': {
-      const outcome = await bake(run, step.durationMs, recorder);
+      const outcome = await bake(run, bakeBeforeGate(run, index, step.durationMs), recorder);
       if (outcome.kind === 'cancelled') return cancelled(recorder);
       if (outcome.kind === 'failed')
         return judgedFail(recorder, outcome.verdict.reason, `failed during the bake at ${recorder.canaryPercent}%`);
@@ -73,6 +73,17 @@ async function perform(run: Run, step: PlanStep, index: number, recorder: StepRe
       return finished('paused', `waiting for approval at step ${index + 1}; resume or abort`);
     }
   }
+}
+
+/**
+ * A step holds its weight for its bake time. When an analysis gate follows, the gate's wait for the
+ * last metrics to be published is part of that time (and keeps analysing at the interval), so the
+ * publication delay is not added to every step: with ALB metrics minutes late, it would otherwise
+ * dominate a rollout's duration.
+ */
+function bakeBeforeGate(run: Run, index: number, durationMs: number): number {
+  if (run.plan.steps[index + 1]?.kind !== 'analyse') return durationMs;
+  return Math.max(Math.min(run.plan.analysisIntervalMs, durationMs), durationMs - run.config.analysis.publicationDelayMs);
 }
 
 function judgedFail(recorder: StepRecorder, reason: string, where: string): EngineState {
