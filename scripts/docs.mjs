@@ -40,6 +40,15 @@ function replaceBetween(text, marker, body, file) {
   return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
 }
 
+/** The IAM actions the rollout adapters call, read from packages/aws/src/api-actions.ts (the list a test keeps honest). */
+function iamPolicy() {
+  const source = readFileSync(join(root, 'packages', 'aws', 'src', 'api-actions.ts'), 'utf8');
+  const list = (name) => [...(new RegExp(`${name} = \\[([^\\]]*)\\]`).exec(source)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  const actions = [...list('AWS_API_ACTIONS'), ...list('AWS_EXTRA_PERMISSIONS')];
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] };
+  return ['```json', JSON.stringify(policy, null, 2), '```'].join('\n');
+}
+
 let problems = 0;
 for (const action of actionDirs().filter((a) => only === undefined || a.name === only)) {
   const metadata = parse(readFileSync(join(action.dir, 'action.yml'), 'utf8'));
@@ -67,6 +76,7 @@ for (const action of actionDirs().filter((a) => only === undefined || a.name ===
       outputsTable(metadata.outputs),
       shown,
     );
+    if (next.includes('<!-- iam:start -->')) next = replaceBetween(next, 'iam', iamPolicy(), shown);
   } catch (error) {
     problems++;
     console.log(`✗ ${error.message}`);

@@ -72210,23 +72210,56 @@ async function probeCanary(run) {
         return undefined;
     return run.call('probe the new colour', () => probe.send(spec.request));
 }
+/** Between full analyses: only the probe through the test listener, judged on its own. */
+async function judgeProbeOnly(run) {
+    const spec = run.config.analysis.probe;
+    const probe = await probeCanary(run);
+    if (!spec || !probe)
+        return undefined;
+    const observation = {
+        canaryPercent: run.stage.canaryPercent,
+        window: undefined,
+        canary: undefined,
+        baseline: undefined,
+        alarms: [],
+        userMetrics: [],
+        probe,
+    };
+    return { observation, verdict: combineVerdicts([judgeProbe(probe, spec)]) };
+}
 //# sourceMappingURL=observe.js.map
 ;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/bake.js
 
 async function bake(run, durationMs, step) {
     const { clock } = run.ports;
     const interval = run.plan.analysisIntervalMs;
+    const probeEvery = run.config.analysis.probe?.intervalMs ?? 0;
+    // Probes between analyses only when they come more often than the analyses themselves.
+    const probing = probeEvery > 0 && (interval === 0 || probeEvery < interval);
+    const tick = probing ? probeEvery : interval;
     const end = clock.now() + durationMs;
+    let nextAnalysis = clock.now() + interval;
     for (let now = clock.now(); now < end; now = clock.now()) {
-        await clock.sleep(interval > 0 ? Math.min(interval, end - now) : end - now, run.signal);
+        await clock.sleep(tick > 0 ? Math.min(tick, end - now) : end - now, run.signal);
         if (run.signal.aborted)
             return { kind: 'cancelled' };
-        if (interval === 0 || clock.now() >= end)
+        if (tick === 0 || clock.now() >= end)
             continue;
-        const { observation, verdict } = await judgeStage(run, clock.now());
-        step.analysed(observation, verdict, run);
-        if (verdict.verdict === 'fail')
-            return { kind: 'failed', verdict };
+        if (interval > 0 && clock.now() >= nextAnalysis) {
+            nextAnalysis += interval;
+            const { observation, verdict } = await judgeStage(run, clock.now());
+            step.analysed(observation, verdict, run);
+            if (verdict.verdict === 'fail')
+                return { kind: 'failed', verdict };
+        }
+        else if (probing) {
+            const judgement = await judgeProbeOnly(run);
+            // A passing probe between analyses is not recorded: the step's figures come from full analyses.
+            if (judgement?.verdict.verdict === 'fail') {
+                step.analysed(judgement.observation, judgement.verdict, run);
+                return { kind: 'failed', verdict: judgement.verdict };
+            }
+        }
     }
     return { kind: 'baked' };
 }

@@ -22,6 +22,7 @@ export const VALID_INPUTS: Readonly<Record<string, string>> = {
   'smoke-requests': '10',
   'smoke-path': '/ready',
   'version-path': '/version',
+  'probe-interval': '2s',
   'probe-requests': '5',
   'probe-max-latency': '2s',
   'metric-period': '1m',

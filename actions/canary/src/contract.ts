@@ -30,6 +30,7 @@ export const CANARY = actionContract({
     smokePath: 'smoke-path',
     versionPath: 'version-path',
     probePath: 'probe-path',
+    probeInterval: 'probe-interval',
     probeRequests: 'probe-requests',
     probeMaxLatency: 'probe-max-latency',
     metricPeriod: 'metric-period',

@@ -42,6 +42,7 @@ export interface CanaryInputs {
   readonly smokePath: string;
   readonly versionPath: string | undefined;
   readonly probePath: string | undefined;
+  readonly probeIntervalMs: number;
   readonly probeRequests: number;
   readonly probeMaxLatencyMs: number;
   readonly metricPeriodMs: number;
@@ -90,6 +91,7 @@ export function readCanaryInputs(): CanaryInputs {
     smokePath: readWithDefault(names.smokePath, parseRequestPath, '/ready'),
     versionPath: readOptional(names.versionPath, parseRequestPath),
     probePath,
+    probeIntervalMs: readWithDefault(names.probeInterval, (i, r) => parseDuration(i, r, { min: 100, max: HOUR }), '2s'),
     probeRequests: readWithDefault(names.probeRequests, (i, r) => parseInteger(i, r, { min: 1, max: 1_000 }), '5'),
     probeMaxLatencyMs: readWithDefault(names.probeMaxLatency, (i, r) => parseDuration(i, r, { min: 1, max: 60_000 }), '2s'),
     metricPeriodMs,

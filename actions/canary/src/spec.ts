@@ -47,6 +47,7 @@ export function canarySpec(inputs: CanaryInputs): DeploySpec {
             expectedStatus: 200,
             maxLatencyMs: inputs.probeMaxLatencyMs,
             maxFailures: 1,
+            intervalMs: inputs.probeIntervalMs,
           },
         }
       : {}),

@@ -112,8 +112,13 @@ describe('canary on the stand-in', () => {
   });
 
   it('leaves all traffic on the stable side when the job is cancelled mid-rollout', async () => {
-    // The action starts, deploys and shifts within a few seconds; 9 s lands inside a bake.
-    const result = await runScenario({ strategy: 'canary', fault: 'none', app: 'release-app', cancelAfterMs: 9_000 });
+    // Cancelled a second into the first bake, with 10% of production traffic on the canary.
+    const result = await runScenario({
+      strategy: 'canary',
+      fault: 'none',
+      app: 'release-app',
+      interrupt: { signal: 'SIGTERM', when: /10% of production traffic on green/, delayMs: 1_000 },
+    });
     expect(result.record?.status).toBe('aborted');
     expect(result.release.main.stdout).toContain('SIGTERM received');
     expect(result.release.post?.stdout).toContain('settled in the main step');

@@ -27,6 +27,8 @@ async function liveWorld(): Promise<World> {
 }
 
 const MODEL = { 'model-version': '1.1.0' };
+/** Killed a second into the first bake: traffic is split, and only the lock in AWS says where the rollout was. */
+const KILL_IN_FIRST_BAKE = { signal: 'SIGKILL', when: /10% of production traffic on green/, delayMs: 1_000 } as const;
 
 describe('rollouts that collide or die', () => {
   it('refuses a second concurrent rollout while the first holds the lock', async () => {
@@ -45,6 +47,26 @@ describe('rollouts that collide or die', () => {
     expect(await w.productionWeights()).toEqual({ blue: 0, green: 100 });
   });
 
+  it('lets the post step roll back what a killed main step left, as the runner runs it after a step timeout', async () => {
+    const w = await liveWorld();
+    const traffic = new Traffic({ url: w.productionUrl, path: '/api/model-status', ratePerSecond: 40 }).start();
+    const image = await w.pushImage('candidate-d');
+    const result = await release(w, {
+      strategy: 'canary',
+      image,
+      runId: '404',
+      interrupt: KILL_IN_FIRST_BAKE,
+      postAfterKill: true,
+      inputs: MODEL,
+    });
+    const samples = await traffic.stop();
+    expect(result.main.signal).toBe('SIGKILL');
+    expect(result.post?.stdout).toContain('the main step ended before the rollout settled');
+    expect(result.post?.exitCode).toBe(0);
+    expect(await w.productionWeights()).toEqual({ blue: 100, green: 0 });
+    expect(samples.filter((s) => s.status === undefined || s.status >= 500)).toEqual([]);
+  });
+
   it.each([
     ['resume', 'promoted', { blue: 0, green: 100 }],
     ['abort', 'aborted', { blue: 100, green: 0 }],
@@ -52,12 +74,9 @@ describe('rollouts that collide or die', () => {
     const w = await liveWorld();
     const traffic = new Traffic({ url: w.productionUrl, path: '/api/model-status', ratePerSecond: 40 }).start();
     const image = await w.pushImage('candidate-c');
-    // Killed mid-rollout: traffic is split and only the lock says where the rollout was.
-    const killed = await release(w, { strategy: 'canary', image, runId: '303', killAfterMs: 7_000, inputs: MODEL });
+    const killed = await release(w, { strategy: 'canary', image, runId: '303', interrupt: KILL_IN_FIRST_BAKE, inputs: MODEL });
     expect(killed.main.signal).toBe('SIGKILL');
-    const split = await w.productionWeights();
-    expect(split.green).toBeGreaterThan(0);
-    expect(split.green).toBeLessThan(100);
+    expect(await w.productionWeights()).toEqual({ blue: 90, green: 10 });
     const rerun = await release(w, { strategy: 'canary', image, runId: '303', inputs: { ...MODEL, mode } });
     const samples = await traffic.stop();
     expect(rerun.record?.status).toBe(status);

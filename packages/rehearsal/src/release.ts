@@ -15,10 +15,17 @@ export interface ReleaseOptions {
   readonly image: string;
   /** Extra or overriding action inputs (kebab-case names, as in action.yml). */
   readonly inputs?: Readonly<Record<string, string>>;
-  /** Sends the action SIGTERM this many ms after it starts, as a cancelled job does. */
-  readonly cancelAfterMs?: number;
-  /** Kills the action (SIGKILL) this many ms after it starts, as a lost runner would, and runs no post step. */
-  readonly killAfterMs?: number;
+  /**
+   * Interrupts the action once a log line matches `when` (and `delayMs` more have passed): SIGTERM as a
+   * cancelled job does, SIGKILL as a step timeout or a lost runner does. Keyed on the action's own progress,
+   * not on wall time, so it lands in the same phase on a fast or a slow machine.
+   */
+  readonly interrupt?: { readonly signal: 'SIGTERM' | 'SIGKILL'; readonly when: RegExp; readonly delayMs?: number };
+  /**
+   * After a SIGKILL, whether the runner still runs the post step: it does when it killed the step itself
+   * (the step's timeout), not when the runner was lost.
+   */
+  readonly postAfterKill?: boolean;
   /** Streams the action's log lines as they come. */
   readonly onOutput?: (line: string) => void;
   readonly timeoutMs?: number;
@@ -68,7 +75,8 @@ export function rehearsalInputs(world: World, strategy: Strategy): Record<string
         'smoke-requests': '5',
         'smoke-path': '/ready',
         'probe-path': '/api/model-status',
-        'probe-requests': '10',
+        'probe-interval': '500ms',
+        'probe-requests': '5',
         'probe-max-latency': '1s',
       }
     : {
@@ -92,21 +100,30 @@ export async function release(world: World, options: ReleaseOptions): Promise<Re
   };
   const startedAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
+  let pid: number | undefined;
+  const interrupt = options.interrupt;
   const node = runnerNode();
   const main = await runActionProcess(bundle, {
     node,
     inputs,
     env,
     timeoutMs: options.timeoutMs ?? 180_000,
-    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
-    onSpawn: (pid) => {
-      if (options.cancelAfterMs !== undefined) timer = setTimeout(() => process.kill(pid, 'SIGTERM'), options.cancelAfterMs);
-      if (options.killAfterMs !== undefined) timer = setTimeout(() => process.kill(pid, 'SIGKILL'), options.killAfterMs);
+    onOutput: (line) => {
+      options.onOutput?.(line);
+      if (interrupt && pid !== undefined && timer === undefined && interrupt.when.test(line)) {
+        const target = pid;
+        timer = setTimeout(() => process.kill(target, interrupt.signal), interrupt.delayMs ?? 0);
+      }
+    },
+    onSpawn: (spawned) => {
+      pid = spawned;
     },
   });
   if (timer) clearTimeout(timer);
+  if (interrupt && timer === undefined)
+    throw new Error(`the action never logged a line matching ${interrupt.when}, so it was not interrupted`);
   const post =
-    options.killAfterMs !== undefined
+    interrupt?.signal === 'SIGKILL' && !options.postAfterKill
       ? undefined
       : await runActionProcess(bundle, {
           node,

@@ -4,7 +4,7 @@
  * step), then the evidence: the action's record and what the clients saw.
  */
 import type { DeploymentRecord } from '@svg-ai-release/rollout';
-import { release, type ReleaseResult, type Strategy } from './release.js';
+import { release, type ReleaseOptions, type ReleaseResult, type Strategy } from './release.js';
 import { summarise, Traffic, type Sample, type TrafficSummary } from './traffic.js';
 import { startWorld, type AppKind, type World } from './world.js';
 
@@ -17,7 +17,7 @@ export interface ScenarioOptions {
   /** Client requests per second through the production listener. */
   readonly rate?: number;
   readonly inputs?: Readonly<Record<string, string>>;
-  readonly cancelAfterMs?: number;
+  readonly interrupt?: ReleaseOptions['interrupt'];
   readonly onOutput?: (line: string) => void;
   readonly fast?: boolean;
   /** Called once the world is up and traffic flows, before the release starts. */
@@ -86,7 +86,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       strategy: options.strategy,
       image,
       inputs: { 'model-version': CANDIDATE_MODEL_VERSION, ...faultInputs(options.fault), ...options.inputs },
-      ...(options.cancelAfterMs !== undefined ? { cancelAfterMs: options.cancelAfterMs } : {}),
+      ...(options.interrupt ? { interrupt: options.interrupt } : {}),
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
     });
     const samples = await traffic.stop();

@@ -145,6 +145,41 @@ describe('a bad canary', () => {
     // The first interval analysis (30 s) caught it, while the metrics were still a minute behind.
     expect(at(record, record.rollback!.startedAt) - at(record, record.steps[0]!.startedAt)).toBe(30_000);
   });
+
+  it('with a probe interval shorter than the analysis interval, is caught at the probe interval', async () => {
+    const world = createFakeWorld();
+    world.probe.respond = () => ({ status: 503, latencyMs: 4 });
+    const config = standardConfig();
+    const probe = {
+      request: { count: 5, path: '/v1/convert', timeoutMs: 2000 },
+      expectedStatus: 200,
+      maxLatencyMs: 1000,
+      maxFailures: 1,
+      intervalMs: 2_000,
+    };
+    const record = await run(world, { config: { ...config, analysis: { ...config.analysis, probe } } });
+    expect(record.status).toBe('rolled-back');
+    expect(record.reason).toContain('probe: 5 of 5 bad');
+    expect(at(record, record.rollback!.startedAt) - at(record, record.steps[0]!.startedAt)).toBe(2_000);
+  });
+
+  it('probes that pass between analyses do not count as analyses', async () => {
+    const world = createFakeWorld();
+    const config = standardConfig();
+    const probe = {
+      request: { count: 1, path: '/v1/convert', timeoutMs: 2000 },
+      expectedStatus: 200,
+      maxLatencyMs: 1000,
+      maxFailures: 0,
+      intervalMs: 5_000,
+    };
+    const record = await run(world, { config: { ...config, analysis: { ...config.analysis, probe } } });
+    expect(record.status).toBe('promoted');
+    const firstBake = record.steps.find((s) => s.kind === 'bake')!;
+    // 4 minutes of bake before the gate: analyses every 30 s (none at its very end, which the gate judges).
+    expect(firstBake.analyses).toBe(7);
+    expect(world.probe.sent.length).toBeGreaterThan(40);
+  });
 });
 
 describe('a revision whose tasks crash at start', () => {

@@ -35,6 +35,11 @@ export interface AnalysisConfig extends MetricTiming {
 
 export interface ProbeCheckConfig extends ProbeExpectation {
   readonly request: ProbeRequest;
+  /**
+   * During bakes, probe this often between full analyses, so a bad canary is caught at the probe interval
+   * rather than the analysis interval (or the metric period). Defaults to probing at each analysis only.
+   */
+  readonly intervalMs?: number;
 }
 
 /** Everything the engine gathered for one analysis of a step. */

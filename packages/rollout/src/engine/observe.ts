@@ -2,7 +2,7 @@
  * Gathers what one analysis judges, from the ports, then hands it to the pure decision in
  * analysis/evaluate.ts. Metrics are read over the same window for both sides.
  */
-import { evaluateStage, type CombinedVerdict, type StageObservation } from '../analysis/index.js';
+import { combineVerdicts, evaluateStage, judgeProbe, type CombinedVerdict, type StageObservation } from '../analysis/index.js';
 import { metricWindow } from '../analysis/window.js';
 import type { TimeWindow } from '../ports.js';
 import type { Run } from './run.js';
@@ -57,4 +57,21 @@ async function probeCanary(run: Run): Promise<StageObservation['probe']> {
   const spec = run.config.analysis.probe;
   if (!probe || !spec) return undefined;
   return run.call('probe the new colour', () => probe.send(spec.request));
+}
+
+/** Between full analyses: only the probe through the test listener, judged on its own. */
+export async function judgeProbeOnly(run: Run): Promise<Judgement | undefined> {
+  const spec = run.config.analysis.probe;
+  const probe = await probeCanary(run);
+  if (!spec || !probe) return undefined;
+  const observation: StageObservation = {
+    canaryPercent: run.stage.canaryPercent,
+    window: undefined,
+    canary: undefined,
+    baseline: undefined,
+    alarms: [],
+    userMetrics: [],
+    probe,
+  };
+  return { observation, verdict: combineVerdicts([judgeProbe(probe, spec)]) };
 }
