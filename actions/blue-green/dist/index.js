@@ -66689,7 +66689,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4603);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6897);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -66698,7 +66698,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4603:
+/***/ 6897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72812,6 +72812,124 @@ function runnerLogger() {
     };
 }
 //# sourceMappingURL=logger.js.map
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/rollout-inputs.js
+/**
+ * The inputs every rollout action shares (what it deploys where, how long it bakes and how it judges,
+ * how it may run), declared once: their action.yml names, how they are read and validated, and how
+ * they become the parts of a DeploySpec that do not depend on the plan.
+ */
+
+/** Input names (camelCase in code, kebab-case in action.yml) common to the canary and blue-green actions. */
+const ROLLOUT_INPUTS = {
+    listenerArn: 'listener-arn',
+    testListenerArn: 'test-listener-arn',
+    cluster: 'cluster',
+    blueService: 'blue-service',
+    greenService: 'green-service',
+    image: 'image',
+    containerName: 'container-name',
+    environment: 'environment',
+    modelVersion: 'model-version',
+    versionPath: 'version-path',
+    bakeTime: 'bake-time',
+    analysisInterval: 'analysis-interval',
+    minRequests: 'min-requests',
+    inconclusivePolicy: 'inconclusive-policy',
+    maxExtensions: 'max-extensions',
+    maxErrorRate: 'max-error-rate',
+    maxP95Latency: 'max-p95-latency',
+    maxP99Latency: 'max-p99-latency',
+    alarms: 'alarms',
+    metricPeriod: 'metric-period',
+    metricDelay: 'metric-delay',
+    waitHealthyTimeout: 'wait-healthy-timeout',
+    timeBudget: 'time-budget',
+    mode: 'mode',
+    awsRegion: 'aws-region',
+    endpointUrl: 'endpoint-url',
+};
+/** Output names common to the canary and blue-green actions. */
+const ROLLOUT_OUTPUTS = {
+    deploymentRecord: 'deployment-record',
+    status: 'status',
+    rolledBack: 'rolled-back',
+    liveColour: 'live-colour',
+    taskDefinitionArn: 'task-definition-arn',
+};
+const MODES = ['deploy', 'resume', 'abort', 'promote'];
+const INCONCLUSIVE_POLICIES = ['extend', 'fail'];
+const HOUR = 3_600_000;
+/** Reads the shared inputs; `bakeTimeDefault` is the action's own default from its action.yml. */
+function readRolloutInputs(bakeTimeDefault) {
+    const names = ROLLOUT_INPUTS;
+    const bakeTimeMs = readWithDefault(names.bakeTime, (i, r) => parseDuration(i, r, { min: 1_000, max: 24 * HOUR }), bakeTimeDefault);
+    const analysisIntervalMs = readWithDefault(names.analysisInterval, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
+    if (analysisIntervalMs > bakeTimeMs) {
+        throw new errors_InputError(names.analysisInterval, `is longer than '${names.bakeTime}', so no analysis would run during a bake`);
+    }
+    const metricPeriodMs = readWithDefault(names.metricPeriod, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
+    if (metricPeriodMs > analysisIntervalMs) {
+        throw new errors_InputError(names.metricPeriod, `is longer than '${names.analysisInterval}': no new metrics would be published between two analyses`);
+    }
+    return {
+        target: readDeployTarget(names),
+        modelVersion: readOptional(names.modelVersion, parseModelVersion),
+        versionPath: readOptional(names.versionPath, parseRequestPath),
+        bakeTimeMs,
+        analysisIntervalMs,
+        minRequests: readWithDefault(names.minRequests, (i, r) => parseInteger(i, r, { min: 1, max: 1_000_000 }), '50'),
+        inconclusivePolicy: readWithDefault(names.inconclusivePolicy, (i, r) => parseEnum(i, r, INCONCLUSIVE_POLICIES), 'extend'),
+        maxExtensions: readWithDefault(names.maxExtensions, (i, r) => parseInteger(i, r, { min: 0, max: 10 }), '2'),
+        maxErrorRate: readWithDefault(names.maxErrorRate, (i, r) => parseNumber(i, r, { min: 0, max: 1 }), '0.01'),
+        maxP95LatencyMs: readOptional(names.maxP95Latency, (i, r) => parseDuration(i, r, { min: 1 })),
+        maxP99LatencyMs: readOptional(names.maxP99Latency, (i, r) => parseDuration(i, r, { min: 1 })),
+        alarms: readOptional(names.alarms, parseList) ?? [],
+        metricPeriodMs,
+        metricDelayMs: readWithDefault(names.metricDelay, (i, r) => parseDuration(i, r, { max: HOUR }), '3m'),
+        waitHealthyTimeoutMs: readWithDefault(names.waitHealthyTimeout, (i, r) => parseDuration(i, r, { min: 1_000, max: 2 * HOUR }), '10m'),
+        timeBudgetMs: readWithDefault(names.timeBudget, (i, r) => parseDuration(i, r, { min: 60_000, max: 72 * HOUR }), '5h'),
+        mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'deploy'),
+    };
+}
+function inconclusivePolicy(inputs) {
+    return inputs.inconclusivePolicy === 'extend'
+        ? { action: 'extend', maxExtensions: inputs.maxExtensions, extensionMs: inputs.bakeTimeMs }
+        : { action: 'fail' };
+}
+/** The analysis settings both plans share: metric timing, evidence, absolute SLOs, unhealthy hosts, alarms. */
+function baseAnalysis(inputs) {
+    return {
+        periodMs: inputs.metricPeriodMs,
+        publicationDelayMs: inputs.metricDelayMs,
+        minRequests: inputs.minRequests,
+        slo: {
+            max5xxRate: inputs.maxErrorRate,
+            ...(inputs.maxP95LatencyMs !== undefined ? { maxP95Ms: inputs.maxP95LatencyMs } : {}),
+            ...(inputs.maxP99LatencyMs !== undefined ? { maxP99Ms: inputs.maxP99LatencyMs } : {}),
+        },
+        maxUnhealthyHosts: 0,
+        alarms: inputs.alarms,
+    };
+}
+/** The parts of a DeploySpec that come straight from the shared inputs. */
+function baseSpec(inputs) {
+    return {
+        target: inputs.target,
+        modelVersion: inputs.modelVersion,
+        mode: inputs.mode,
+        timeBudgetMs: inputs.timeBudgetMs,
+        healthTimeoutMs: inputs.waitHealthyTimeoutMs,
+    };
+}
+/** Which input to name when the topology behind the shared inputs is wrong. */
+const TOPOLOGY_INPUTS = {
+    listener: ROLLOUT_INPUTS.listenerArn,
+    'test-listener': ROLLOUT_INPUTS.testListenerArn,
+    cluster: ROLLOUT_INPUTS.cluster,
+    'blue-service': ROLLOUT_INPUTS.blueService,
+    'green-service': ROLLOUT_INPUTS.greenService,
+};
+//# sourceMappingURL=rollout-inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/revision.js
 /**
  * What the new colour runs: the image by digest and the environment, with `MODEL_VERSION` set from
@@ -72867,6 +72985,7 @@ function abortOnSignals(controller, onSignal) {
 
 
 
+
 const STATE_POST = 'post';
 const STATE_SETTLED = 'settled';
 async function runDeployAction(action, readSpec) {
@@ -72878,7 +72997,7 @@ async function runDeployAction(action, readSpec) {
     const dispose = abortOnSignals(controller, (signal) => warning(`${signal} received: the job is being cancelled, rolling back`));
     try {
         const record = await execute(action, spec, spec.mode, controller.signal);
-        publishOutputs(action.outputs, record);
+        publishOutputs(ROLLOUT_OUTPUTS, record);
         if (SETTLED.has(record.status))
             saveState(STATE_SETTLED, 'true');
         if (record.status !== 'promoted' && record.status !== 'paused') {
@@ -72927,7 +73046,7 @@ async function execute(action, spec, mode, signal) {
     }
     catch (error) {
         if (error instanceof TopologyError)
-            throw new errors_InputError(action.topologyInputs[error.subject], error.message);
+            throw new errors_InputError(TOPOLOGY_INPUTS[error.subject], error.message);
         throw error;
     }
     try {
@@ -72961,129 +73080,64 @@ async function execute(action, spec, mode, signal) {
 
 
 
+
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/contract.ts
+
 
 /** Input and output names, declared once; a test checks them against action.yml both ways. */
 const BLUE_GREEN = actionContract({
     name: 'blue-green',
     inputs: {
-        listenerArn: 'listener-arn',
-        testListenerArn: 'test-listener-arn',
-        cluster: 'cluster',
-        blueService: 'blue-service',
-        greenService: 'green-service',
-        image: 'image',
-        containerName: 'container-name',
-        environment: 'environment',
+        ...ROLLOUT_INPUTS,
         smokePath: 'smoke-path',
         smokeRequests: 'smoke-requests',
         smokeExpectedStatus: 'smoke-expected-status',
         smokeMaxLatency: 'smoke-max-latency',
-        modelVersion: 'model-version',
-        versionPath: 'version-path',
-        bakeTime: 'bake-time',
-        analysisInterval: 'analysis-interval',
-        minRequests: 'min-requests',
-        inconclusivePolicy: 'inconclusive-policy',
-        maxExtensions: 'max-extensions',
-        maxErrorRate: 'max-error-rate',
-        maxP95Latency: 'max-p95-latency',
-        maxP99Latency: 'max-p99-latency',
-        alarms: 'alarms',
-        metricPeriod: 'metric-period',
-        metricDelay: 'metric-delay',
-        waitHealthyTimeout: 'wait-healthy-timeout',
-        timeBudget: 'time-budget',
-        mode: 'mode',
-        awsRegion: 'aws-region',
-        endpointUrl: 'endpoint-url',
     },
-    outputs: {
-        deploymentRecord: 'deployment-record',
-        status: 'status',
-        rolledBack: 'rolled-back',
-        liveColour: 'live-colour',
-        taskDefinitionArn: 'task-definition-arn',
-    },
+    outputs: ROLLOUT_OUTPUTS,
 });
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /** Every input of the blue-green action, read and validated once into a typed, readonly object. */
 
 
+
 const names = BLUE_GREEN.inputs;
-const MODES = ['deploy', 'resume', 'abort', 'promote'];
-const INCONCLUSIVE_POLICIES = ['extend', 'fail'];
-const HOUR = 3_600_000;
 function readBlueGreenInputs() {
-    const target = readDeployTarget(names);
-    if (target.testListener === undefined) {
+    const shared = readRolloutInputs('10m');
+    if (shared.target.testListener === undefined) {
         throw new errors_InputError(names.testListenerArn, 'is required: blue-green validates the new colour through it before the switch');
     }
-    const bakeTimeMs = readWithDefault(names.bakeTime, (i, r) => parseDuration(i, r, { min: 1_000, max: 24 * HOUR }), '10m');
-    const analysisIntervalMs = readWithDefault(names.analysisInterval, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
-    if (analysisIntervalMs > bakeTimeMs) {
-        throw new errors_InputError(names.analysisInterval, `is longer than '${names.bakeTime}', so no analysis would run during the bake`);
-    }
-    const metricPeriodMs = readWithDefault(names.metricPeriod, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
-    if (metricPeriodMs > analysisIntervalMs) {
-        throw new errors_InputError(names.metricPeriod, `is longer than '${names.analysisInterval}': no new metrics would be published between two analyses`);
-    }
     return {
-        target,
+        ...shared,
         smoke: {
             path: readWithDefault(names.smokePath, parseRequestPath, '/ready'),
             requests: readWithDefault(names.smokeRequests, (i, r) => parseInteger(i, r, { min: 1, max: 10_000 }), '20'),
             expectedStatus: readWithDefault(names.smokeExpectedStatus, (i, r) => parseInteger(i, r, { min: 100, max: 599 }), '200'),
             maxLatencyMs: readWithDefault(names.smokeMaxLatency, (i, r) => parseDuration(i, r, { min: 1, max: 60_000 }), '2s'),
         },
-        modelVersion: readOptional(names.modelVersion, parseModelVersion),
-        versionPath: readOptional(names.versionPath, parseRequestPath),
-        bakeTimeMs,
-        analysisIntervalMs,
-        minRequests: readWithDefault(names.minRequests, (i, r) => parseInteger(i, r, { min: 1, max: 1_000_000 }), '50'),
-        inconclusivePolicy: readWithDefault(names.inconclusivePolicy, (i, r) => parseEnum(i, r, INCONCLUSIVE_POLICIES), 'extend'),
-        maxExtensions: readWithDefault(names.maxExtensions, (i, r) => parseInteger(i, r, { min: 0, max: 10 }), '2'),
-        maxErrorRate: readWithDefault(names.maxErrorRate, (i, r) => parseNumber(i, r, { min: 0, max: 1 }), '0.01'),
-        maxP95LatencyMs: readOptional(names.maxP95Latency, (i, r) => parseDuration(i, r, { min: 1 })),
-        maxP99LatencyMs: readOptional(names.maxP99Latency, (i, r) => parseDuration(i, r, { min: 1 })),
-        alarms: readOptional(names.alarms, parseList) ?? [],
-        metricPeriodMs,
-        metricDelayMs: readWithDefault(names.metricDelay, (i, r) => parseDuration(i, r, { max: HOUR }), '3m'),
-        waitHealthyTimeoutMs: readWithDefault(names.waitHealthyTimeout, (i, r) => parseDuration(i, r, { min: 1_000, max: 2 * HOUR }), '10m'),
-        timeBudgetMs: readWithDefault(names.timeBudget, (i, r) => parseDuration(i, r, { min: 60_000, max: 72 * HOUR }), '5h'),
-        mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'deploy'),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/spec.ts
+/**
+ * The blue-green inputs as a rollout: smoke checks through the test listener, one switch to 100%,
+ * a bake judged on absolute SLOs and alarms while the old colour stays warm, then scale-down.
+ */
+
 
 function blueGreenSpec(inputs) {
-    const plan = blueGreenPlan({
-        smoke: true,
-        bakeMs: inputs.bakeTimeMs,
-        analysisIntervalMs: inputs.analysisIntervalMs,
-        onInconclusive: inputs.inconclusivePolicy === 'extend'
-            ? { action: 'extend', maxExtensions: inputs.maxExtensions, extensionMs: inputs.bakeTimeMs }
-            : { action: 'fail' },
-    });
-    const analysis = {
-        periodMs: inputs.metricPeriodMs,
-        publicationDelayMs: inputs.metricDelayMs,
-        minRequests: inputs.minRequests,
-        slo: {
-            max5xxRate: inputs.maxErrorRate,
-            ...(inputs.maxP95LatencyMs !== undefined ? { maxP95Ms: inputs.maxP95LatencyMs } : {}),
-            ...(inputs.maxP99LatencyMs !== undefined ? { maxP99Ms: inputs.maxP99LatencyMs } : {}),
-        },
-        maxUnhealthyHosts: 0,
-        alarms: inputs.alarms,
-    };
     return {
-        target: inputs.target,
-        plan,
-        analysis,
+        ...baseSpec(inputs),
+        plan: blueGreenPlan({
+            smoke: true,
+            bakeMs: inputs.bakeTimeMs,
+            analysisIntervalMs: inputs.analysisIntervalMs,
+            onInconclusive: inconclusivePolicy(inputs),
+        }),
+        // After the switch the old colour takes no traffic: there is no baseline, only absolute SLOs and alarms.
+        analysis: baseAnalysis(inputs),
         smoke: {
             request: { count: inputs.smoke.requests, path: inputs.smoke.path, timeoutMs: inputs.smoke.maxLatencyMs * 2 },
             expectedStatus: inputs.smoke.expectedStatus,
@@ -73091,10 +73145,6 @@ function blueGreenSpec(inputs) {
             maxFailures: 0,
             ...(inputs.versionPath !== undefined ? { versionPath: inputs.versionPath } : {}),
         },
-        modelVersion: inputs.modelVersion,
-        mode: inputs.mode,
-        timeBudgetMs: inputs.timeBudgetMs,
-        healthTimeoutMs: inputs.waitHealthyTimeoutMs,
     };
 }
 
@@ -73104,20 +73154,8 @@ function blueGreenSpec(inputs) {
 
 
 
-const main_names = BLUE_GREEN.inputs;
 async function main() {
-    await runAction(BLUE_GREEN.name, () => runDeployAction({
-        name: BLUE_GREEN.name,
-        version: RELEASE_VERSION,
-        outputs: BLUE_GREEN.outputs,
-        topologyInputs: {
-            listener: main_names.listenerArn,
-            'test-listener': main_names.testListenerArn,
-            cluster: main_names.cluster,
-            'blue-service': main_names.blueService,
-            'green-service': main_names.greenService,
-        },
-    }, () => blueGreenSpec(readBlueGreenInputs())));
+    await runAction(BLUE_GREEN.name, () => runDeployAction({ name: BLUE_GREEN.name, version: RELEASE_VERSION }, () => blueGreenSpec(readBlueGreenInputs())));
 }
 
 

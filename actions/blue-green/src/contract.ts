@@ -1,45 +1,15 @@
 import { actionContract } from '@svg-ai-release/action-kit';
+import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS } from '@svg-ai-release/deploy-kit';
 
 /** Input and output names, declared once; a test checks them against action.yml both ways. */
 export const BLUE_GREEN = actionContract({
   name: 'blue-green',
   inputs: {
-    listenerArn: 'listener-arn',
-    testListenerArn: 'test-listener-arn',
-    cluster: 'cluster',
-    blueService: 'blue-service',
-    greenService: 'green-service',
-    image: 'image',
-    containerName: 'container-name',
-    environment: 'environment',
+    ...ROLLOUT_INPUTS,
     smokePath: 'smoke-path',
     smokeRequests: 'smoke-requests',
     smokeExpectedStatus: 'smoke-expected-status',
     smokeMaxLatency: 'smoke-max-latency',
-    modelVersion: 'model-version',
-    versionPath: 'version-path',
-    bakeTime: 'bake-time',
-    analysisInterval: 'analysis-interval',
-    minRequests: 'min-requests',
-    inconclusivePolicy: 'inconclusive-policy',
-    maxExtensions: 'max-extensions',
-    maxErrorRate: 'max-error-rate',
-    maxP95Latency: 'max-p95-latency',
-    maxP99Latency: 'max-p99-latency',
-    alarms: 'alarms',
-    metricPeriod: 'metric-period',
-    metricDelay: 'metric-delay',
-    waitHealthyTimeout: 'wait-healthy-timeout',
-    timeBudget: 'time-budget',
-    mode: 'mode',
-    awsRegion: 'aws-region',
-    endpointUrl: 'endpoint-url',
   },
-  outputs: {
-    deploymentRecord: 'deployment-record',
-    status: 'status',
-    rolledBack: 'rolled-back',
-    liveColour: 'live-colour',
-    taskDefinitionArn: 'task-definition-arn',
-  },
+  outputs: ROLLOUT_OUTPUTS,
 });

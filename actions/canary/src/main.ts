@@ -4,24 +4,8 @@ import { CANARY } from './contract.js';
 import { readCanaryInputs } from './inputs.js';
 import { canarySpec } from './spec.js';
 
-const names = CANARY.inputs;
-
 export async function main(): Promise<void> {
   await runAction(CANARY.name, () =>
-    runDeployAction(
-      {
-        name: CANARY.name,
-        version: RELEASE_VERSION,
-        outputs: CANARY.outputs,
-        topologyInputs: {
-          listener: names.listenerArn,
-          'test-listener': names.testListenerArn,
-          cluster: names.cluster,
-          'blue-service': names.blueService,
-          'green-service': names.greenService,
-        },
-      },
-      () => canarySpec(readCanaryInputs()),
-    ),
+    runDeployAction({ name: CANARY.name, version: RELEASE_VERSION }, () => canarySpec(readCanaryInputs())),
   );
 }

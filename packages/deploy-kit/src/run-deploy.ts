@@ -18,7 +18,8 @@ import {
 import { consoleLinks } from './console-links.js';
 import { runContext } from './context.js';
 import { runnerLogger } from './logger.js';
-import { publishOutputs, publishSummary, SETTLED, type DeployOutputNames } from './results.js';
+import { publishOutputs, publishSummary, SETTLED } from './results.js';
+import { ROLLOUT_OUTPUTS, TOPOLOGY_INPUTS } from './rollout-inputs.js';
 import { revisionSpec } from './revision.js';
 import { abortOnSignals } from './signals.js';
 
@@ -37,9 +38,6 @@ export interface DeploySpec {
 export interface DeployAction {
   /** As in failure messages and the user agent, e.g. `canary`. */
   readonly name: string;
-  /** The action.yml input names of the deploy target, to name the input when the topology is wrong. */
-  readonly topologyInputs: Readonly<Record<TopologyError['subject'], string>>;
-  readonly outputs: DeployOutputNames;
   readonly version: string;
 }
 
@@ -54,7 +52,7 @@ export async function runDeployAction(action: DeployAction, readSpec: () => Depl
   const dispose = abortOnSignals(controller, (signal) => core.warning(`${signal} received: the job is being cancelled, rolling back`));
   try {
     const record = await execute(action, spec, spec.mode, controller.signal);
-    publishOutputs(action.outputs, record);
+    publishOutputs(ROLLOUT_OUTPUTS, record);
     if (SETTLED.has(record.status)) core.saveState(STATE_SETTLED, 'true');
     if (record.status !== 'promoted' && record.status !== 'paused') {
       throw new Error(`${record.status}: ${record.reason ?? 'see the step table in the job summary'}`);
@@ -100,7 +98,7 @@ async function execute(action: DeployAction, spec: DeploySpec, mode: RolloutMode
       logger: runnerLogger(),
     });
   } catch (error) {
-    if (error instanceof TopologyError) throw new InputError(action.topologyInputs[error.subject], error.message);
+    if (error instanceof TopologyError) throw new InputError(TOPOLOGY_INPUTS[error.subject], error.message);
     throw error;
   }
   try {
