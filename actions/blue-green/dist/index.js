@@ -66759,7 +66759,7 @@ function parseBoolean(input, raw) {
         return true;
     if (FALSE_VALUES.has(value))
         return false;
-    throw new InputError(input, `${quote(raw)} is not a boolean; use true or false`);
+    throw new errors_InputError(input, `${errors_quote(raw)} is not a boolean; use true or false`);
 }
 /** A whole decimal number within [min, max]; `5x`, `1.5`, `0x10` and `1e3` are refused. */
 function parseInteger(input, raw, range = {}) {
@@ -72845,6 +72845,7 @@ const ROLLOUT_INPUTS = {
     waitHealthyTimeout: 'wait-healthy-timeout',
     timeBudget: 'time-budget',
     mode: 'mode',
+    takeOver: 'take-over',
     awsRegion: 'aws-region',
     endpointUrl: 'endpoint-url',
 };
@@ -72889,6 +72890,7 @@ function readRolloutInputs(bakeTimeDefault) {
         waitHealthyTimeoutMs: readWithDefault(names.waitHealthyTimeout, (i, r) => parseDuration(i, r, { min: 1_000, max: 2 * HOUR }), '10m'),
         timeBudgetMs: readWithDefault(names.timeBudget, (i, r) => parseDuration(i, r, { min: 60_000, max: 72 * HOUR }), '5h'),
         mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'deploy'),
+        takeOver: readWithDefault(names.takeOver, parseBoolean, 'false'),
     };
 }
 function inconclusivePolicy(inputs) {
@@ -72917,6 +72919,7 @@ function baseSpec(inputs) {
         target: inputs.target,
         modelVersion: inputs.modelVersion,
         mode: inputs.mode,
+        takeOver: inputs.takeOver,
         timeBudgetMs: inputs.timeBudgetMs,
         healthTimeoutMs: inputs.waitHealthyTimeoutMs,
     };
@@ -73063,6 +73066,7 @@ async function execute(action, spec, mode, signal) {
                 analysis: spec.analysis,
                 ...(spec.smoke ? { smoke: spec.smoke } : {}),
                 timeBudgetMs: spec.timeBudgetMs,
+                force: spec.takeOver,
                 health: { timeoutMs: spec.healthTimeoutMs, pollIntervalMs: Math.min(5_000, Math.max(500, spec.analysis.periodMs)) },
             },
         });

@@ -31,4 +31,5 @@ export const VALID_INPUTS: Readonly<Record<string, string>> = {
   'wait-healthy-timeout': '10m',
   'time-budget': '5h',
   mode: 'deploy',
+  'take-over': 'false',
 };

@@ -8,6 +8,7 @@ import {
   parseDuration,
   parseEnum,
   parseInteger,
+  parseBoolean,
   parseList,
   parseModelVersion,
   parseNumber,
@@ -46,6 +47,7 @@ export const ROLLOUT_INPUTS = {
   waitHealthyTimeout: 'wait-healthy-timeout',
   timeBudget: 'time-budget',
   mode: 'mode',
+  takeOver: 'take-over',
   awsRegion: 'aws-region',
   endpointUrl: 'endpoint-url',
 } as const;
@@ -81,6 +83,7 @@ export interface RolloutInputs {
   readonly waitHealthyTimeoutMs: number;
   readonly timeBudgetMs: number;
   readonly mode: (typeof MODES)[number];
+  readonly takeOver: boolean;
 }
 
 /** Reads the shared inputs; `bakeTimeDefault` is the action's own default from its action.yml. */
@@ -116,6 +119,7 @@ export function readRolloutInputs(bakeTimeDefault: string): RolloutInputs {
     waitHealthyTimeoutMs: readWithDefault(names.waitHealthyTimeout, (i, r) => parseDuration(i, r, { min: 1_000, max: 2 * HOUR }), '10m'),
     timeBudgetMs: readWithDefault(names.timeBudget, (i, r) => parseDuration(i, r, { min: 60_000, max: 72 * HOUR }), '5h'),
     mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'deploy'),
+    takeOver: readWithDefault(names.takeOver, parseBoolean, 'false'),
   };
 }
 
@@ -142,11 +146,14 @@ export function baseAnalysis(inputs: RolloutInputs): AnalysisConfig {
 }
 
 /** The parts of a DeploySpec that come straight from the shared inputs. */
-export function baseSpec(inputs: RolloutInputs): Pick<DeploySpec, 'target' | 'modelVersion' | 'mode' | 'timeBudgetMs' | 'healthTimeoutMs'> {
+export function baseSpec(
+  inputs: RolloutInputs,
+): Pick<DeploySpec, 'target' | 'modelVersion' | 'mode' | 'takeOver' | 'timeBudgetMs' | 'healthTimeoutMs'> {
   return {
     target: inputs.target,
     modelVersion: inputs.modelVersion,
     mode: inputs.mode,
+    takeOver: inputs.takeOver,
     timeBudgetMs: inputs.timeBudgetMs,
     healthTimeoutMs: inputs.waitHealthyTimeoutMs,
   };

@@ -30,6 +30,8 @@ export interface DeploySpec {
   readonly smoke?: SmokeConfig;
   readonly modelVersion: string | undefined;
   readonly mode: RolloutMode;
+  /** Take over a lock held by another rollout (an operator aborting or promoting a rollout started elsewhere). */
+  readonly takeOver: boolean;
   readonly timeBudgetMs: number;
   readonly healthTimeoutMs: number;
   readonly userQueries?: Readonly<Record<string, UserMetricQuery>>;
@@ -115,6 +117,7 @@ async function execute(action: DeployAction, spec: DeploySpec, mode: RolloutMode
         analysis: spec.analysis,
         ...(spec.smoke ? { smoke: spec.smoke } : {}),
         timeBudgetMs: spec.timeBudgetMs,
+        force: spec.takeOver,
         health: { timeoutMs: spec.healthTimeoutMs, pollIntervalMs: Math.min(5_000, Math.max(500, spec.analysis.periodMs)) },
       },
     });

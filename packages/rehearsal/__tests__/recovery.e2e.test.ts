@@ -83,4 +83,21 @@ describe('rollouts that collide or die', () => {
     expect(await w.productionWeights()).toEqual(weights);
     expect(samples.filter((s) => s.status === undefined || s.status >= 500)).toEqual([]);
   });
+
+  it('lets an operator in another run abort a stuck rollout only by taking over its lock', async () => {
+    const w = await liveWorld();
+    const image = await w.pushImage('candidate-e');
+    await release(w, { strategy: 'canary', image, runId: '505', interrupt: KILL_IN_FIRST_BAKE, inputs: MODEL });
+    const refused = await release(w, { strategy: 'canary', image, runId: '606', inputs: { ...MODEL, mode: 'abort' } });
+    expect(refused.record?.status).toBe('refused');
+    expect(await w.productionWeights()).toEqual({ blue: 90, green: 10 });
+    const operator = await release(w, {
+      strategy: 'canary',
+      image,
+      runId: '606',
+      inputs: { ...MODEL, mode: 'abort', 'take-over': 'true' },
+    });
+    expect(operator.record?.status).toBe('aborted');
+    expect(await w.productionWeights()).toEqual({ blue: 100, green: 0 });
+  });
 });
