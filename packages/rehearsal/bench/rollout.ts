@@ -27,15 +27,19 @@ const inputs = {
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-async function runs(fault: Fault) {
+async function runs(fault: Fault, overrides: Record<string, string> = {}) {
   const results = [];
-  for (let i = 0; i < RUNS; i++) results.push(await runScenario({ strategy: 'canary', fault, app: 'release-app', rate: 50, inputs }));
+  for (let i = 0; i < RUNS; i++) {
+    results.push(await runScenario({ strategy: 'canary', fault, app: 'release-app', rate: 50, inputs: { ...inputs, ...overrides } }));
+  }
   return results;
 }
 
 const bad = await runs('error-rate');
 const exposures = bad.map((r) => r.exposureMs ?? Number.NaN);
 const shares = bad.map((r) => r.traffic.failedShare);
+// The same bad canary with the default smoke checks through the test listener before any traffic moves.
+const smoked = await runs('error-rate', { 'smoke-requests': '10' });
 const good = await runs('none');
 const walls = good.map((r) => Date.parse(r.record!.finishedAt) - Date.parse(r.record!.startedAt));
 const configured = STEPS.length * BAKE_MS - BAKE_MS + KEEP_OLD_MS; // the 100% step's bake is the keep-old-warm period
@@ -51,6 +55,11 @@ console.log(
   `  failed client requests: median ${(median(shares) * 100).toFixed(2)}%, mean ${(mean(shares) * 100).toFixed(2)}% of all requests during the rollout (runs: ${shares.map((s) => (s * 100).toFixed(2)).join(', ')}%; goal < 1%)`,
 );
 console.log(`  statuses: ${bad.map((r) => r.record?.status).join(', ')}`);
+console.log(`bad canary with the default smoke checks (10 requests through the test listener first):`);
+console.log(
+  `  stopped before any production traffic: ${smoked.filter((r) => !r.record?.steps.some((s) => s.kind === 'shift')).length} of ${RUNS}; ` +
+    `failed client requests: mean ${(mean(smoked.map((r) => r.traffic.failedShare)) * 100).toFixed(2)}%`,
+);
 console.log(`good canary:`);
 console.log(
   `  wall time ${median(walls)} ms against ${configured} ms of configured bakes: overhead ${((median(walls) / configured - 1) * 100).toFixed(1)}% (runs: ${walls.join(', ')} ms; goal < 10%)`,
