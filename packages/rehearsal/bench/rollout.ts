@@ -1,8 +1,8 @@
 /**
  * Rollout figures on the stand-in, with a 5 s analysis interval (run: npx tsx bench/rollout.ts [--runs 3]):
  *   - how long a bad canary (30% of API requests fail) keeps production traffic before the weights are
- *     restored, against the analysis interval (goal: at most two intervals); probes run every 500 ms
- *     between analyses, so detection is bound by the probe interval;
+ *     restored, against the analysis interval (goal: at most two intervals); probes (10 requests) run every
+ *     500 ms between analyses, so detection is bound by the probe interval;
  *   - the share of client requests that failed during that bad rollout, with a 10% first step (goal: under 1%);
  *   - the wall time of a good rollout against the sum of its configured bakes (goal: overhead under 10%).
  * Every figure comes from real processes and real traffic; medians over the runs.
@@ -22,6 +22,7 @@ const inputs = {
   'bake-time': '20s',
   'keep-old-for': '5s',
   'smoke-requests': '0', // the bad canary must reach production for its exposure to be measured
+  'probe-requests': '10',
 };
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -38,8 +39,8 @@ async function runs(fault: Fault, overrides: Record<string, string> = {}) {
 const bad = await runs('error-rate');
 const exposures = bad.map((r) => r.exposureMs ?? Number.NaN);
 const shares = bad.map((r) => r.traffic.failedShare);
-// The same bad canary with the default smoke checks through the test listener before any traffic moves.
-const smoked = await runs('error-rate', { 'smoke-requests': '10' });
+// The same bad canary with smoke checks on an API path through the test listener before any traffic moves.
+const smoked = await runs('error-rate', { 'smoke-requests': '10', 'smoke-path': '/api/model-status' });
 const good = await runs('none');
 const walls = good.map((r) => Date.parse(r.record!.finishedAt) - Date.parse(r.record!.startedAt));
 const configured = STEPS.length * BAKE_MS - BAKE_MS + KEEP_OLD_MS; // the 100% step's bake is the keep-old-warm period
@@ -55,7 +56,7 @@ console.log(
   `  failed client requests: median ${(median(shares) * 100).toFixed(2)}%, mean ${(mean(shares) * 100).toFixed(2)}% of all requests during the rollout (runs: ${shares.map((s) => (s * 100).toFixed(2)).join(', ')}%; goal < 1%)`,
 );
 console.log(`  statuses: ${bad.map((r) => r.record?.status).join(', ')}`);
-console.log(`bad canary with the default smoke checks (10 requests through the test listener first):`);
+console.log(`the same bad canary with smoke checks (10 requests to an API path through the test listener first):`);
 console.log(
   `  stopped before any production traffic: ${smoked.filter((r) => !r.record?.steps.some((s) => s.kind === 'shift')).length} of ${RUNS}; ` +
     `failed client requests: mean ${(mean(smoked.map((r) => r.traffic.failedShare)) * 100).toFixed(2)}%`,
