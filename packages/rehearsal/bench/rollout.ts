@@ -55,6 +55,9 @@ console.log(
 console.log(
   `  failed client requests: median ${(median(shares) * 100).toFixed(2)}%, mean ${(mean(shares) * 100).toFixed(2)}% of all requests during the rollout (runs: ${shares.map((s) => (s * 100).toFixed(2)).join(', ')}%; goal < 1%)`,
 );
+console.log(
+  `  that is ${bad.map((r) => `${r.traffic.failed} of ${r.traffic.requests}`).join(', ')} requests: a rollback this fast makes the rollout itself short, so one failed request is about 1%`,
+);
 console.log(`  statuses: ${bad.map((r) => r.record?.status).join(', ')}`);
 console.log(`the same bad canary with smoke checks (10 requests to an API path through the test listener first):`);
 console.log(
