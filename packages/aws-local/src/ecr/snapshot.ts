@@ -2,6 +2,7 @@
  * ECR state as plain JSON (dates as ISO strings), so a stopped stand-in can be resumed. Restoring checks the
  * shape first and names the first thing that is wrong.
  */
+import { array, date, object, string } from '../snapshot-fields.js';
 import {
   type EcrStore,
   type Finding,
@@ -147,26 +148,4 @@ export function parseFindings(raw: unknown, where: string): Finding[] {
         : {}),
     };
   });
-}
-
-function object(value: unknown, where: string): Record<string, unknown> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where} must be an object`);
-  return value as Record<string, unknown>;
-}
-
-function array(value: unknown, where: string): unknown[] {
-  if (!Array.isArray(value)) throw new Error(`${where} must be an array`);
-  return value;
-}
-
-function string(value: Record<string, unknown>, name: string, where: string): string {
-  const result = value[name];
-  if (typeof result !== 'string') throw new Error(`${where}.${name} must be a string`);
-  return result;
-}
-
-function date(value: Record<string, unknown>, name: string, where: string): Date {
-  const result = new Date(string(value, name, where));
-  if (Number.isNaN(result.getTime())) throw new Error(`${where}.${name} must be an ISO date`);
-  return result;
 }

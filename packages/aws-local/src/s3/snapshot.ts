@@ -2,6 +2,7 @@
  * S3 state as plain JSON (dates as ISO strings, bodies as base64), so a stopped stand-in can be resumed.
  * Restoring checks the shape first and names the first thing that is wrong.
  */
+import { array, date, field, object, string, stringRecord } from '../snapshot-fields.js';
 import { isChecksumAlgorithm } from './checksums.js';
 import type { Bucket, ObjectVersion, S3Store, Tag } from './store.js';
 
@@ -111,39 +112,4 @@ function restoreVersion(raw: unknown, where: string): ObjectVersion {
     tags,
     ...(checksum ? { checksum } : {}),
   };
-}
-
-function object(value: unknown, where: string): Record<string, unknown> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where} must be an object`);
-  return value as Record<string, unknown>;
-}
-
-function array(value: unknown, where: string): unknown[] {
-  if (!Array.isArray(value)) throw new Error(`${where} must be an array`);
-  return value;
-}
-
-function field(value: Record<string, unknown>, name: string, where: string): unknown {
-  if (!(name in value)) throw new Error(`${where}.${name} is missing`);
-  return value[name];
-}
-
-function string(value: Record<string, unknown>, name: string, where: string): string {
-  const result = field(value, name, where);
-  if (typeof result !== 'string') throw new Error(`${where}.${name} must be a string`);
-  return result;
-}
-
-function date(value: Record<string, unknown>, name: string, where: string): Date {
-  const result = new Date(string(value, name, where));
-  if (Number.isNaN(result.getTime())) throw new Error(`${where}.${name} must be an ISO date`);
-  return result;
-}
-
-function stringRecord(value: unknown, where: string): Record<string, string> {
-  const entries = Object.entries(object(value, where));
-  for (const [name, entry] of entries) {
-    if (typeof entry !== 'string') throw new Error(`${where}.${name} must be a string`);
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
 }
