@@ -72758,60 +72758,6 @@ function consoleLinks(topology, region) {
     ];
 }
 //# sourceMappingURL=console-links.js.map
-;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/results.js
-/** The deployment record as step outputs and as the job summary. */
-
-
-
-/** Statuses after which the world is clean: nothing is left for the post step to finish. */
-const SETTLED = new Set(['promoted', 'rolled-back', 'aborted', 'failed', 'refused', 'paused']);
-function publishOutputs(names, record) {
-    setOutput(names.deploymentRecord, JSON.stringify(record));
-    setOutput(names.status, record.status);
-    setOutput(names.rolledBack, String(record.rollback?.weightsRestoredAt !== undefined));
-    if (record.liveColour)
-        setOutput(names.liveColour, record.liveColour);
-    if (record.revision.taskDefinition)
-        setOutput(names.taskDefinitionArn, record.revision.taskDefinition);
-}
-async function publishSummary(title, record, links) {
-    const outcome = `**${record.status}**${record.reason ? `: ${record.reason}` : ''}`;
-    await writeSummary(title, [
-        { heading: 'Outcome', body: outcome },
-        { heading: 'Steps', body: renderMarkdownReport(record) },
-        ...(links.length > 0 ? [{ heading: 'Console', body: links.map((link) => `- ${markdownLink(link.text, link.url)}`).join('\n') }] : []),
-    ]);
-}
-//# sourceMappingURL=results.js.map
-;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/context.js
-function runContext(env, actionName) {
-    const repository = env.GITHUB_REPOSITORY ?? 'local';
-    const runId = env.GITHUB_RUN_ID ?? `${Date.now()}`;
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
-    const actor = env.GITHUB_ACTOR ? ` by ${env.GITHUB_ACTOR}` : '';
-    return {
-        rolloutId: `${repository}/runs/${runId}/${actionName}`,
-        owner: `${actionName} in ${repository} run ${runId} attempt ${attempt}${actor}`,
-        runUrl: env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${runId}` : undefined,
-    };
-}
-//# sourceMappingURL=context.js.map
-;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/logger.js
-
-/**
- * The engine's progress in the runner's channels: phases as collapsible log groups, warnings and
- * failures as annotations a person sees on the run page, everything else as plain log lines.
- */
-function runnerLogger() {
-    return {
-        info: (message) => info(message),
-        warn: (message) => warning(message),
-        error: (message) => error(message),
-        group: (name, body) => group(name, body),
-    };
-}
-//# sourceMappingURL=logger.js.map
 ;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/rollout-inputs.js
 /**
  * The inputs every rollout action shares (what it deploys where, how long it bakes and how it judges,
@@ -72933,6 +72879,63 @@ const TOPOLOGY_INPUTS = {
     'green-service': ROLLOUT_INPUTS.greenService,
 };
 //# sourceMappingURL=rollout-inputs.js.map
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/results.js
+/** The deployment record as step outputs and as the job summary. */
+
+
+
+
+/** Statuses after which the world is clean: nothing is left for the post step to finish. */
+const SETTLED = new Set(['promoted', 'rolled-back', 'aborted', 'failed', 'refused', 'paused']);
+/** The outputs both rollout actions declare (ROLLOUT_OUTPUTS), from the record. */
+function publishOutputs(record) {
+    const names = ROLLOUT_OUTPUTS;
+    setOutput(names.deploymentRecord, JSON.stringify(record));
+    setOutput(names.status, record.status);
+    setOutput(names.rolledBack, String(record.rollback?.weightsRestoredAt !== undefined));
+    if (record.liveColour)
+        setOutput(names.liveColour, record.liveColour);
+    if (record.revision.taskDefinition)
+        setOutput(names.taskDefinitionArn, record.revision.taskDefinition);
+}
+async function publishSummary(title, record, links) {
+    const outcome = `**${record.status}**${record.reason ? `: ${record.reason}` : ''}`;
+    await writeSummary(title, [
+        { heading: 'Outcome', body: outcome },
+        { heading: 'Steps', body: renderMarkdownReport(record) },
+        ...(links.length > 0 ? [{ heading: 'Console', body: links.map((link) => `- ${markdownLink(link.text, link.url)}`).join('\n') }] : []),
+    ]);
+}
+//# sourceMappingURL=results.js.map
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/context.js
+function runContext(env, actionName) {
+    const repository = env.GITHUB_REPOSITORY ?? 'local';
+    const runId = env.GITHUB_RUN_ID ?? `${Date.now()}`;
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
+    const actor = env.GITHUB_ACTOR ? ` by ${env.GITHUB_ACTOR}` : '';
+    return {
+        rolloutId: `${repository}/runs/${runId}/${actionName}`,
+        owner: `${actionName} in ${repository} run ${runId} attempt ${attempt}${actor}`,
+        runUrl: env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${runId}` : undefined,
+    };
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/logger.js
+
+/**
+ * The engine's progress in the runner's channels: phases as collapsible log groups, warnings and
+ * failures as annotations a person sees on the run page, everything else as plain log lines.
+ */
+function runnerLogger() {
+    return {
+        info: (message) => info(message),
+        warn: (message) => warning(message),
+        error: (message) => error(message),
+        group: (name, body) => group(name, body),
+    };
+}
+//# sourceMappingURL=logger.js.map
 ;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/revision.js
 /**
  * What the new colour runs: the image by digest and the environment, with `MODEL_VERSION` set from
@@ -73000,7 +73003,7 @@ async function runDeployAction(action, readSpec) {
     const dispose = abortOnSignals(controller, (signal) => warning(`${signal} received: the job is being cancelled, rolling back`));
     try {
         const record = await execute(action, spec, spec.mode, controller.signal);
-        publishOutputs(ROLLOUT_OUTPUTS, record);
+        publishOutputs(record);
         if (SETTLED.has(record.status))
             saveState(STATE_SETTLED, 'true');
         if (record.status !== 'promoted' && record.status !== 'paused') {

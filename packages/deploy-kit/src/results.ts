@@ -3,19 +3,14 @@ import * as core from '@actions/core';
 import { markdownLink, writeSummary } from '@svg-ai-release/action-kit';
 import { renderMarkdownReport, type DeploymentRecord } from '@svg-ai-release/rollout';
 import type { ConsoleLink } from './console-links.js';
-
-export interface DeployOutputNames {
-  readonly deploymentRecord: string;
-  readonly status: string;
-  readonly rolledBack: string;
-  readonly liveColour: string;
-  readonly taskDefinitionArn: string;
-}
+import { ROLLOUT_OUTPUTS } from './rollout-inputs.js';
 
 /** Statuses after which the world is clean: nothing is left for the post step to finish. */
 export const SETTLED = new Set<DeploymentRecord['status']>(['promoted', 'rolled-back', 'aborted', 'failed', 'refused', 'paused']);
 
-export function publishOutputs(names: DeployOutputNames, record: DeploymentRecord): void {
+/** The outputs both rollout actions declare (ROLLOUT_OUTPUTS), from the record. */
+export function publishOutputs(record: DeploymentRecord): void {
+  const names = ROLLOUT_OUTPUTS;
   core.setOutput(names.deploymentRecord, JSON.stringify(record));
   core.setOutput(names.status, record.status);
   core.setOutput(names.rolledBack, String(record.rollback?.weightsRestoredAt !== undefined));

@@ -19,7 +19,7 @@ import { consoleLinks } from './console-links.js';
 import { runContext } from './context.js';
 import { runnerLogger } from './logger.js';
 import { publishOutputs, publishSummary, SETTLED } from './results.js';
-import { ROLLOUT_OUTPUTS, TOPOLOGY_INPUTS } from './rollout-inputs.js';
+import { TOPOLOGY_INPUTS } from './rollout-inputs.js';
 import { revisionSpec } from './revision.js';
 import { abortOnSignals } from './signals.js';
 
@@ -54,7 +54,7 @@ export async function runDeployAction(action: DeployAction, readSpec: () => Depl
   const dispose = abortOnSignals(controller, (signal) => core.warning(`${signal} received: the job is being cancelled, rolling back`));
   try {
     const record = await execute(action, spec, spec.mode, controller.signal);
-    publishOutputs(ROLLOUT_OUTPUTS, record);
+    publishOutputs(record);
     if (SETTLED.has(record.status)) core.saveState(STATE_SETTLED, 'true');
     if (record.status !== 'promoted' && record.status !== 'paused') {
       throw new Error(`${record.status}: ${record.reason ?? 'see the step table in the job summary'}`);

@@ -3,7 +3,7 @@
  * mid-rollout is resumed or aborted by a re-run that finds its state in AWS alone.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { release, startWorld, Traffic, type World } from '../src/index.js';
+import { release, startWorld, Traffic, waitUntilServing, type World } from '../src/index.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -13,16 +13,7 @@ afterEach(async () => {
 
 async function liveWorld(): Promise<World> {
   world = await startWorld({ app: 'release-app', fast: true });
-  const deadline = Date.now() + 30_000;
-  while (
-    (await fetch(new URL('/ready', world.productionUrl)).then(
-      (r) => r.status,
-      () => 0,
-    )) !== 200
-  ) {
-    if (Date.now() > deadline) throw new Error('blue never became ready');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitUntilServing(world.productionUrl, 30_000);
   return world;
 }
 

@@ -60,7 +60,7 @@ function faultInputs(fault: Fault): Record<string, string> {
 }
 
 /** Polls until the live side answers ready through the production listener. */
-async function waitUntilServing(url: string, timeoutMs: number): Promise<void> {
+export async function waitUntilServing(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await fetch(new URL('/ready', url))
