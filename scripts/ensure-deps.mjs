@@ -53,7 +53,7 @@ const missing = missingDebianPackages(debianPackagesWanted());
 if (missing.length > 0) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    const advice = `install them with: sudo apt-get install -y ${missing.join(' ')}`;
+    const advice = `install them with: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`;
     // The rehearsal can do without them (it falls back to the release test app and says so); the tests cannot.
     if (process.argv.includes('--debian=optional')) {
       console.warn(`ensure-deps: missing Debian packages, going on without them: ${missing.join(' ')}\n${advice}`);
@@ -64,7 +64,7 @@ if (missing.length > 0) {
   } else {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     run('apt-get', ['update', '-qq'], { env });
-    run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
   }
 }
 
