@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
 /** Debian packages the repository tooling itself needs, besides the service's own list. */
-const TOOLING_PACKAGES = ['shellcheck', 'chromium'];
+const TOOLING_PACKAGES = ['shellcheck', 'chromium', 'buildah', 'skopeo', 'docker-registry'];
 
 function run(command, args, options = {}) {
   console.log(`$ ${command} ${args.join(' ')}`);

@@ -14,7 +14,7 @@ import { withoutRegistry, type ImageCommands } from './dataplane/images.js';
 import type { MetadataSource } from './dataplane/task-metadata.js';
 import { ListenerProxy } from './dataplane/proxy.js';
 import { TaskRunner } from './dataplane/tasks.js';
-import { createEcrHandler } from './ecr/index.js';
+import { createEcrHandler, createRegistryServer } from './ecr/index.js';
 import { createEcsHandler } from './ecs/handler.js';
 import { emptyEcsState } from './ecs/model.js';
 import { EcsScheduler } from './ecs/scheduler.js';
@@ -81,6 +81,8 @@ export interface AwsLocalState {
 export interface AwsLocal {
   /** Give this to the SDK clients as `endpoint`. */
   readonly endpoint: string;
+  /** The ECR registry (OCI distribution API), `127.0.0.1:<port>`: the host of image references pushed here. */
+  readonly registry: string;
   readonly region: string;
   readonly accountId: string;
   /** ARNs of the seeded topology, by logical name. */
@@ -223,6 +225,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     server.listen(options.port ?? 0, host, resolve);
   });
   const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const registry = await createRegistryServer(ecr.store, { host });
   control.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const loops = [
@@ -238,6 +241,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   let stopped: Promise<void> | undefined;
   return {
     endpoint,
+    registry: registry.host,
     region,
     accountId,
     resources,
@@ -263,6 +267,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
         await proxy.closeAll();
         await scheduler.shutdown();
         await closeAll();
+        await registry.close();
         if (options.snapshotFile) {
           const detached = detachProcesses(elbv2.state, ecs.state);
           await writeSnapshot(options.snapshotFile, {

@@ -1,13 +1,17 @@
 /** The ECR slice of the stand-in: repositories, images by manifest, scans, lifecycle policies. */
 import type { AwsHandler } from '../http-types.js';
 import { createEcrRouter } from './handler.js';
+import { applyLifecyclePolicy } from './lifecycle.js';
 import { parseFindings, restoreStore, snapshotStore } from './snapshot.js';
 import { EcrStore, type Finding } from './store.js';
 
-export type { Finding, Severity } from './store.js';
+export type { EcrStore, Finding, Severity } from './store.js';
+export { createRegistryServer, type RegistryServer } from './registry.js';
 
 export interface EcrHandler {
   readonly handle: AwsHandler;
+  /** The state both the ECR API and the registry (`/v2/`) serve. */
+  readonly store: EcrStore;
   /** The whole state as JSON-serialisable data. */
   snapshot(): unknown;
   /** Replaces the state with a snapshot's; throws, leaving the state as it was, if the data is malformed. */
@@ -23,7 +27,9 @@ export interface EcrHandler {
 
 export function createEcrHandler(options: { region: string; accountId: string }): EcrHandler {
   const store = new EcrStore(options.region, options.accountId);
+  store.afterPush = (repository) => void applyLifecyclePolicy(repository);
   return {
+    store,
     handle: createEcrRouter(store),
     snapshot: () => snapshotStore(store),
     restore: (data) => restoreStore(store, data),

@@ -1,11 +1,13 @@
 /**
  * Lifecycle policies: stored and returned, and validated as ECR validates them, so a policy that ECR would
- * refuse fails here too. The stand-in never evaluates them, so no image expires.
+ * refuse fails here too. ECR evaluates a policy within a day of a push; the stand-in applies it right after
+ * each push, with ECR's rules: rules in priority order, an image selected by a rule's tag filter is out of
+ * reach of lower-priority rules, and `imageCountMoreThan` keeps the newest pushes.
  */
 import { EcrError, invalidParameter } from './errors.js';
 import { type Input, requiredString } from './input.js';
 import { targetRepository } from './repositories.js';
-import type { EcrStore } from './store.js';
+import type { EcrStore, Image, Repository } from './store.js';
 
 const MIN_LENGTH = 100;
 const MAX_LENGTH = 30720;
@@ -94,4 +96,57 @@ function validateSelection(selection: unknown, where: string, refuse: (reason: s
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface Selection {
+  readonly tagStatus: 'tagged' | 'untagged' | 'any';
+  readonly tagPrefixList?: readonly string[];
+  readonly tagPatternList?: readonly string[];
+  readonly countType: 'imageCountMoreThan' | 'sinceImagePushed';
+  readonly countNumber: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Expires what the repository's policy selects; returns the digests it removed. */
+export function applyLifecyclePolicy(repository: Repository, now = new Date()): string[] {
+  if (repository.lifecyclePolicy === undefined) return [];
+  const rules = (JSON.parse(repository.lifecyclePolicy) as { rules: { rulePriority: number; selection: Selection }[] }).rules
+    .slice()
+    .sort((a, b) => a.rulePriority - b.rulePriority);
+  const claimed = new Set<string>();
+  const expired: string[] = [];
+  for (const { selection } of rules) {
+    // Newest first; images pushed in the same millisecond are ordered by push order (the map's order).
+    const selected = [...repository.images.values()]
+      .map((image, order) => ({ image, order }))
+      .filter(({ image }) => !claimed.has(image.digest) && selects(selection, image))
+      .sort((a, b) => b.image.pushedAt.getTime() - a.image.pushedAt.getTime() || b.order - a.order)
+      .map(({ image }) => image);
+    for (const image of selected) claimed.add(image.digest);
+    const doomed =
+      selection.countType === 'imageCountMoreThan'
+        ? selected.slice(selection.countNumber)
+        : selected.filter((image) => now.getTime() - image.pushedAt.getTime() > selection.countNumber * DAY_MS);
+    expired.push(...doomed.map((image) => image.digest));
+  }
+  for (const digest of expired) repository.images.delete(digest);
+  return expired;
+}
+
+/** A tagged rule with several prefixes or patterns selects only images that match every one of them, as in ECR. */
+function selects(selection: Selection, image: Image): boolean {
+  if (selection.tagStatus === 'any') return true;
+  if (selection.tagStatus === 'untagged') return image.tags.length === 0;
+  if (image.tags.length === 0) return false;
+  const prefixes = selection.tagPrefixList ?? [];
+  const patterns = (selection.tagPatternList ?? []).map((pattern) => new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`));
+  return (
+    prefixes.every((prefix) => image.tags.some((tag) => tag.startsWith(prefix))) &&
+    patterns.every((pattern) => image.tags.some((tag) => pattern.test(tag)))
+  );
+}
+
+function escape(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }

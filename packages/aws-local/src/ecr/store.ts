@@ -52,6 +52,15 @@ export class EcrStore {
   readonly repositories = new Map<string, Repository>();
   /** What a scan of an image with this digest reports; images nobody seeded scan clean. */
   readonly seededFindings = new Map<string, readonly Finding[]>();
+  /** Registry passwords GetAuthorizationToken handed out, with when each expires (epoch ms). */
+  readonly passwords = new Map<string, number>();
+  /** Blob contents by digest, stored once for the registry; `linked` says which repositories hold which. */
+  readonly blobs = new Map<string, Buffer>();
+  readonly linked = new Map<string, Set<string>>();
+  /** Where the registry (`/v2/`) listens, once it does; GetAuthorizationToken's proxyEndpoint names it. */
+  registryEndpoint: string | undefined;
+  /** Runs after every push: applies the repository's lifecycle policy (set by the lifecycle module). */
+  afterPush: ((repository: Repository) => void) | undefined;
 
   constructor(
     readonly region: string,
@@ -99,6 +108,7 @@ export class EcrStore {
     if (tag !== undefined) this.releaseTag(repository, tag);
     if (existing && tag !== undefined) {
       existing.tags.push(tag);
+      this.afterPush?.(repository);
       return existing;
     }
     const image: Image = {
@@ -112,6 +122,7 @@ export class EcrStore {
     };
     repository.images.set(image.digest, image);
     if (repository.scanOnPush) this.scan(image);
+    this.afterPush?.(repository);
     return image;
   }
 
