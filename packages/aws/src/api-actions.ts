@@ -26,3 +26,30 @@ export const AWS_API_ACTIONS = [
 
 /** Registering a task definition that names roles requires passing them to ECS. */
 export const AWS_EXTRA_PERMISSIONS = ['iam:PassRole'] as const;
+
+/**
+ * The API actions the build-push action calls (through `registry.ts`), as IAM action names, for the build
+ * role's policy. `ecr:GetAuthorizationToken` is account-wide (resource `*`); the rest can be scoped to the
+ * repository. Pushing with docker or buildah also needs the registry-side actions below.
+ */
+export const BUILD_PUSH_API_ACTIONS = [
+  'ecr:BatchGetImage',
+  'ecr:CreateRepository',
+  'ecr:DescribeImageScanFindings',
+  'ecr:DescribeImages',
+  'ecr:DescribeRepositories',
+  'ecr:GetAuthorizationToken',
+  'ecr:GetLifecyclePolicy',
+  'ecr:PutLifecyclePolicy',
+  'sts:GetCallerIdentity',
+] as const;
+
+/** What the engines themselves do on the registry (`docker push`/`buildah push`, cache reads), per ECR's docs. */
+export const BUILD_PUSH_REGISTRY_PERMISSIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:CompleteLayerUpload',
+  'ecr:GetDownloadUrlForLayer',
+  'ecr:InitiateLayerUpload',
+  'ecr:PutImage',
+  'ecr:UploadLayerPart',
+] as const;

@@ -1,4 +1,4 @@
-export { AWS_API_ACTIONS, AWS_EXTRA_PERMISSIONS } from './api-actions.js';
+export { AWS_API_ACTIONS, AWS_EXTRA_PERMISSIONS, BUILD_PUSH_API_ACTIONS, BUILD_PUSH_REGISTRY_PERMISSIONS } from './api-actions.js';
 export { ecsName, listenerOfRule, loadBalancerDimension, targetGroupDimension } from './arns.js';
 export { clientConfig, createClients, DEFAULT_MAX_ATTEMPTS, type AwsClients, type AwsSettings } from './clients.js';
 export { AwsCallError, awsCall, isTransientAwsError, TopologyError } from './errors.js';
@@ -18,3 +18,14 @@ export {
   type TopologyRequest,
   type TrafficTarget,
 } from './topology.js';
+export {
+  EcrRegistry,
+  lifecyclePolicyText,
+  type CallerIdentity,
+  type PushedImage,
+  type RegistryLogin,
+  type RepositoryInfo,
+  type RepositorySettings,
+  type ScanFinding,
+  type ScanReport,
+} from './registry.js';
