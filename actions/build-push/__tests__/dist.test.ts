@@ -8,6 +8,7 @@ const VALID = {
   context: '.',
   file: 'Dockerfile',
   tags: 'abc123',
+  builder: 'auto',
   platforms: 'linux/amd64',
   push: 'true',
   'fail-on-severity': 'CRITICAL',
@@ -28,10 +29,10 @@ describe('build-push dist/index.js run as the runner runs it', () => {
     expect(result.stdout).toContain('::error::build-push: input \'platforms\': "windows/amd64" is not one of: linux/amd64, linux/arm64');
   });
 
-  it('refuses to report success while building is not in this version', async () => {
-    const result = await runActionProcess(bundle, { inputs: VALID });
+  it('fails before building when no engine is on PATH, naming both it looked for', async () => {
+    const result = await runActionProcess(bundle, { inputs: VALID, env: { PATH: '/nonexistent' } });
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('::error::build-push: building and pushing is not implemented in this version');
+    expect(result.stdout).toContain('::error::build-push: builder is auto, but neither `docker buildx` nor `buildah` is available');
     expect(result.outputs).toEqual({});
   });
 });

@@ -18,14 +18,3 @@ export {
   type TopologyRequest,
   type TrafficTarget,
 } from './topology.js';
-export {
-  EcrRegistry,
-  lifecyclePolicyText,
-  type CallerIdentity,
-  type PushedImage,
-  type RegistryLogin,
-  type RepositoryInfo,
-  type RepositorySettings,
-  type ScanFinding,
-  type ScanReport,
-} from './registry.js';
