@@ -14,7 +14,7 @@ import { withoutRegistry, type ImageCommands } from './dataplane/images.js';
 import type { MetadataSource } from './dataplane/task-metadata.js';
 import { ListenerProxy } from './dataplane/proxy.js';
 import { TaskRunner } from './dataplane/tasks.js';
-import { createEcrHandler, createRegistryServer } from './ecr/index.js';
+import { createEcrHandler, createRegistryServer, type Finding } from './ecr/index.js';
 import { createEcsHandler } from './ecs/handler.js';
 import { emptyEcsState } from './ecs/model.js';
 import { EcsScheduler } from './ecs/scheduler.js';
@@ -62,6 +62,8 @@ export interface AwsLocalAdmin {
   injectFaults(config: FaultConfig): void;
   clearFaults(): void;
   faults(): FaultConfig;
+  /** What ECR's scan of an image with this digest reports from now on (unseeded images scan clean). */
+  seedScanFindings(imageDigest: string, findings: readonly Finding[]): void;
   /** Listeners, target health, services and tasks, as `GET /_aws-local/state` returns them. */
   state(): AwsLocalState;
 }
@@ -257,6 +259,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     admin: {
       injectFaults: (config) => faults.add(config),
       clearFaults: () => faults.clear(),
+      seedScanFindings: (imageDigest, findings) => ecr.seedScanFindings(imageDigest, findings),
       faults: () => faults.describe(),
       state,
     },
