@@ -3,7 +3,7 @@
  * registry (Debian's `docker-registry`, the CNCF distribution registry) on loopback, and skopeo.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,10 +53,14 @@ export interface OciImage {
   readonly layers: readonly Blob[];
 }
 
-/** An OCI image manifest with real gzip layers and a config; `seed` makes distinct images. */
-export function ociImage(seed: string, layerBytes: readonly number[] = [1024]): OciImage {
+/**
+ * An OCI image manifest with real gzip layers and a config; `seed` makes distinct images. `random` fills the
+ * layers with random bytes, so their compressed size is their size (for throughput figures).
+ */
+export function ociImage(seed: string, layerBytes: readonly number[] = [1024], random = false): OciImage {
   const layers = layerBytes.map((size, index) => {
-    const bytes = gzipSync(tarOf({ [`data-${index}.bin`]: Buffer.alloc(size, `${seed}-${index}`) }));
+    const content = random ? randomBytes(size) : Buffer.alloc(size, `${seed}-${index}`);
+    const bytes = gzipSync(tarOf({ [`data-${index}.bin`]: content }), { level: random ? 1 : 6 });
     return { digest: sha256(bytes), bytes };
   });
   const config = Buffer.from(
