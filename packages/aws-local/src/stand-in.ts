@@ -130,12 +130,24 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   const ecs = new EcsService(snapshot ? snapshot.ecs : emptyEcsState(), account, (arn) => elbv2.targetGroup(arn));
   const metrics = new AlbMetrics(cloudwatch, elbv2, publication);
   // Known once the control server listens; task processes get it as their metadata endpoint.
-  const control: { url?: string } = {};
+  const control: { url?: string; registry?: string } = {};
   const runner = new TaskRunner({
     images: options.images ?? {},
     output: options.taskOutput,
     aliases: (image) => imageAliases(image, ecr.resolveImage),
     metadataBaseUrl: () => control.url,
+    pullError: (image) => {
+      // Only images that name this stand-in's own registry are pulled from it; others are mapped by name.
+      const host = control.registry;
+      if (host === undefined || !image.startsWith(`${host}/`)) return undefined;
+      const rest = image.slice(host.length + 1);
+      const at = rest.indexOf('@');
+      const colon = rest.lastIndexOf(':');
+      const [repository, reference] =
+        at >= 0 ? [rest.slice(0, at), rest.slice(at + 1)] : colon >= 0 ? [rest.slice(0, colon), rest.slice(colon + 1)] : [rest, 'latest'];
+      if (ecr.resolveImage(repository, reference)) return undefined;
+      return `CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref ${image}: not found`;
+    },
   });
   const scheduler = new EcsScheduler(ecs, elbv2, runner, faults, { restartDelayMs: options.taskRestartDelayMs ?? 200 });
   const health = new HealthChecker(() => elbv2.state.targetGroups);
@@ -228,6 +240,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   });
   const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
   const registry = await createRegistryServer(ecr.store, { host });
+  control.registry = registry.host;
   control.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const loops = [

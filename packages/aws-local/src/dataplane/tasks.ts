@@ -31,6 +31,8 @@ export interface TaskRunnerOptions {
   readonly stopTimeoutMs?: number;
   /** Where the task metadata endpoint answers (known once the control server listens). */
   readonly metadataBaseUrl?: () => string | undefined;
+  /** Why the image cannot be pulled (it names the stand-in's registry but is not in it), or undefined. */
+  readonly pullError?: (image: string) => string | undefined;
 }
 
 interface Running {
@@ -45,6 +47,8 @@ export class TaskRunner {
 
   /** Starts the process; `onExit` fires once when it ends, however it ends. */
   async launch(task: TaskLaunch, onExit: (exit: TaskExit) => void): Promise<LaunchResult> {
+    const pullError = this.options.pullError?.(task.image);
+    if (pullError !== undefined) return { ok: false, stopCode: 'TaskFailedToStart', reason: pullError };
     const mapping = commandFor(task.image, this.options.images, this.options.aliases?.(task.image));
     const [file, ...args] = mapping?.command ?? [];
     if (!mapping || file === undefined) {
