@@ -26,3 +26,34 @@ export const AWS_API_ACTIONS = [
 
 /** Registering a task definition that names roles requires passing them to ECS. */
 export const AWS_EXTRA_PERMISSIONS = ['iam:PassRole'] as const;
+
+/** Every AWS API action the build-push action calls (pushing an image to ECR), as IAM action names. */
+export const BUILD_PUSH_API_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:CompleteLayerUpload',
+  'ecr:CreateRepository',
+  'ecr:DescribeImageScanFindings',
+  'ecr:DescribeImages',
+  'ecr:DescribeRepositories',
+  'ecr:GetAuthorizationToken',
+  'ecr:GetLifecyclePolicy',
+  'ecr:InitiateLayerUpload',
+  'ecr:PutImage',
+  'ecr:PutLifecyclePolicy',
+  'ecr:UploadLayerPart',
+  'sts:GetCallerIdentity',
+] as const;
+
+/** Every AWS API action the model registry calls (publishing and validating models in S3), as IAM action names. */
+export const MODEL_REGISTRY_API_ACTIONS = [
+  's3:GetBucketVersioning',
+  's3:GetObject',
+  's3:GetObjectTagging',
+  's3:GetObjectVersion',
+  's3:GetObjectVersionTagging',
+  's3:ListBucket',
+  's3:ListBucketVersions',
+  's3:PutObject',
+  's3:PutObjectTagging',
+] as const;
