@@ -56,7 +56,7 @@ export function buildApp(context: Context, options: BuildOptions = {}): SvgAiApp
           description: "SVG-AI: the models bucket's replica for disaster recovery",
         });
   const storage = new StorageStack(app, stackName('storage'), settings, names, { env, description: 'SVG-AI: image registry and buckets' });
-  if (replica) storage.addDependency(replica, 'replication needs its destination bucket');
+  if (replica) storage.addStackDependency(replica, 'replication needs its destination bucket');
   const service = new ServiceStack(app, stackName('service'), settings, names, {
     env,
     description: 'SVG-AI: load balancer, ECS cluster, blue and green services',
@@ -80,7 +80,7 @@ export function buildApp(context: Context, options: BuildOptions = {}): SvgAiApp
         description: 'SVG-AI: CloudFront and its web ACL for the upload page',
       })
     : undefined;
-  if (edge) edge.addDependency(service, 'CloudFront reaches the ALB by its domain');
+  if (edge) edge.addStackDependency(service, 'CloudFront reaches the ALB by its domain');
   const ci = new CiAccessStack(app, stackName('ci-access'), settings, names, { env, description: 'SVG-AI: GitHub OIDC and the CI roles' });
 
   // Cost allocation: every resource that takes tags carries these (activate them as cost allocation tags).

@@ -113,7 +113,8 @@ export class CiAccessStack extends Stack {
       }
       new CfnOutput(this, `${created.node.id}Arn`, {
         value: created.roleArn,
-        description: role === 'deploy' ? 'GitHub variable AWS_ROLE_ARN of each deploy environment' : `The ${role} role for its workflow`,
+        description:
+          role === 'deploy' ? 'GitHub variable AWS_ROLE_ARN: the deploy role' : `The ${role} role, for its workflow's role-to-assume`,
       });
       roles[role] = created;
       statements[role] = generated;

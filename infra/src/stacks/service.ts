@@ -305,10 +305,9 @@ export class ServiceStack extends Stack {
     output('BLUE_SERVICE', this.blueService.serviceName, 'the blue service');
     output('GREEN_SERVICE', this.greenService.serviceName, 'the green service');
     output('AWS_REGION', this.region, 'the region of the stack');
-    output(
-      'SERVICE_URL',
-      `${https ? 'https' : 'http'}://${settings.domainName ?? this.loadBalancer.loadBalancerDnsName}`,
-      'where the service answers',
-    );
+    new CfnOutput(this, 'ServiceUrl', {
+      value: `${https ? 'https' : 'http'}://${settings.domainName ?? this.loadBalancer.loadBalancerDnsName}`,
+      description: 'Where the service answers',
+    });
   }
 }

@@ -70,6 +70,19 @@ export class StorageStack extends Stack {
           }),
     });
 
+    if (names.modelsReplicaBucket !== undefined) {
+      acknowledge(this.modelsBucket, [
+        {
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.modelsBucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+          reason: 'S3 replication reads every object version of the source bucket; CDK scopes its role to this bucket.',
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${names.modelsReplicaBucket}/*]`,
+          reason: 'S3 replication writes every object version into the replica bucket; CDK scopes its role to that bucket.',
+        },
+      ]);
+    }
+
     this.uploadsBucket = new s3.Bucket(this, 'UploadsBucket', {
       ...BUCKET_BASELINE,
       bucketName: names.uploadsBucket,
