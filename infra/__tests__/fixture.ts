@@ -5,25 +5,11 @@ import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp, type SvgAiApp } from '../src/app.js';
+import { EXAMPLES } from '../src/examples.js';
 import type { Context } from '../src/settings.js';
 
-/** What every test app needs: an account, a region and the repository that releases. */
-export const REQUIRED: Context = { account: '123456789012', region: 'eu-west-1', githubRepository: 'example-org/svg-ai' };
-
-/** Every optional feature on: HTTPS with a domain, the edge, replication, secrets, alarm e-mail, test CIDRs. */
-export const FULL: Context = {
-  ...REQUIRED,
-  domainName: 'svg-ai.example.com',
-  hostedZoneId: 'Z0123456789ABCDEFGHIJ',
-  hostedZoneName: 'example.com',
-  edge: true,
-  replicationRegion: 'eu-central-1',
-  natGateways: 'per-az',
-  testListenerCidrs: ['203.0.113.0/24', '198.51.100.7/32'],
-  serviceSecrets: { SVGAI_API_TOKEN: 'svg-ai/service:api-token' },
-  alarmEmail: 'oncall@example.com',
-  modelVersion: '1.4.0',
-};
+export const REQUIRED: Context = EXAMPLES.minimal;
+export const FULL: Context = EXAMPLES.full;
 
 export interface Synthesised {
   readonly built: SvgAiApp;

@@ -4,6 +4,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
+import { waiveCheckov } from '../scanners.js';
 import type { Settings } from '../settings.js';
 import { BUCKET_BASELINE } from './storage.js';
 import { webAcl } from './waf.js';
@@ -29,6 +30,10 @@ export class EdgeStack extends Stack {
       objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
       lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(Math.max(settings.logRetentionDays, 90)) }],
     });
+    waiveCheckov(logs, [
+      { id: 'CKV_AWS_18', comment: 'This is the access-log bucket itself; logging it into itself would loop.' },
+      { id: 'CKV_AWS_21', comment: 'Logs are written once and expire; versions would only keep deleted logs longer.' },
+    ]);
     acknowledge(logs, [{ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it into itself would loop.' }]);
 
     const origin = new origins.HttpOrigin(settings.domainName, {
@@ -60,6 +65,13 @@ export class EdgeStack extends Stack {
         },
       },
     });
+    waiveCheckov(this.distribution, [
+      {
+        id: 'CKV_AWS_174',
+        comment:
+          'The cloudfront.net default certificate cannot be given a TLS policy; an alias with its own us-east-1 certificate can, left to the deployer.',
+      },
+    ]);
     acknowledge(this.distribution, [
       { id: 'AwsSolutions-CFR1', reason: 'The service is offered worldwide; no country is to be refused.' },
       {

@@ -2,6 +2,7 @@ import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { LOG_GROUP_KMS, waiveCheckov } from '../scanners.js';
 import type { Settings } from '../settings.js';
 
 /** The AWS managed rule groups every web ACL here runs, in priority order after the rate limit. */
@@ -56,6 +57,7 @@ export function webAcl(scope: Construct, id: string, settings: Settings, aclScop
     retention: settings.logRetentionDays as logs.RetentionDays,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  waiveCheckov(logGroup, [LOG_GROUP_KMS]);
   new wafv2.CfnLoggingConfiguration(scope, `${id}Logging`, {
     resourceArn: acl.attrArn,
     // WAF wants the log group's ARN without the trailing ':*' that logGroupArn carries.
