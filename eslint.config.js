@@ -11,18 +11,7 @@ const ACTIONS_TOOLKIT = { group: ['@actions/*'], message: "Only an action's main
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  {
-    ignores: [
-      '**/dist/**',
-      '**/lib/**',
-      '**/cdk.out/**',
-      '**/node_modules/**',
-      '**/reports/**',
-      '**/coverage/**',
-      'service/**',
-      '.rehearsal/**',
-    ],
-  },
+  { ignores: ['**/dist/**', '**/lib/**', '**/node_modules/**', '**/reports/**', '**/coverage/**', 'service/**', '.rehearsal/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

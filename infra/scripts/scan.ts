@@ -1,7 +1,7 @@
 // Synthesises the example deployments and runs AWS's linter cfn-lint and the IaC scanner checkov on
 // every template (the root `npm test` runs this; scripts/ensure-deps.mjs installs both). Waivers live in
 // the templates (Metadata.checkov.skip, next to their resource) and in infra/.cfnlintrc.yaml, with reasons.
-//   tsx infra/scripts/scan.ts [--keep]    (--keep leaves the templates in infra/cdk.out/)
+//   tsx infra/scripts/scan.ts [--keep]    (--keep leaves the templates in infra/lib/cdk.out/)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -27,7 +27,8 @@ if (!existsSync(join(venv, '.complete'))) {
   process.exit(1);
 }
 
-const out = join(infra, 'cdk.out');
+// Under lib/, which git, eslint and prettier already leave alone (cdk.json's output is there too).
+const out = join(infra, 'lib', 'cdk.out');
 rmSync(out, { recursive: true, force: true });
 const failures: string[] = [];
 for (const [name, context] of Object.entries(EXAMPLES)) {
