@@ -37,6 +37,8 @@ export interface BuildOptions {
   readonly outdir?: string;
   /** Environment fallbacks for account and region (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Run cdk-nag during synthesis (default true); the figures script turns it off to measure its cost. */
+  readonly nag?: boolean;
 }
 
 /** The whole production stack, from the context settings; cdk-nag's AwsSolutions pack checks every stack. */
@@ -89,7 +91,8 @@ export function buildApp(context: Context, options: BuildOptions = {}): SvgAiApp
   Tags.of(app).add('CostCenter', settings.costCenter);
   Tags.of(app).add('ManagedBy', 'cdk');
   // Findings fail the synth; each acknowledged one is written into the template's metadata with its reason.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
+  if (options.nag !== false)
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
 
   const stacks = [network, replica, storage, service, observability, edge, ci].filter(
     (stack): stack is NonNullable<typeof stack> => stack !== undefined,

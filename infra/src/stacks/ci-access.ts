@@ -101,15 +101,16 @@ export class CiAccessStack extends Stack {
       });
       created.attachInlinePolicy(policy);
       // Each wildcard the generator had to grant is acknowledged by itself, with the actions and the reason.
+      const wildcards = new Map<string, string[]>();
       for (const statement of generated) {
         for (const resource of statement.resources.filter((r) => r.includes('*'))) {
-          acknowledge(policy, [
-            {
-              id: `AwsSolutions-IAM5[Resource::${resource}]`,
-              reason: `Generated from the declared API actions ${statement.actions.join(', ')}: ${statement.why}.`,
-            },
-          ]);
+          wildcards.set(resource, [...(wildcards.get(resource) ?? []), `${statement.actions.join(', ')}: ${statement.why}`]);
         }
+      }
+      for (const [resource, reasons] of wildcards) {
+        acknowledge(policy, [
+          { id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: `Generated from the declared API actions (${reasons.join('; ')}).` },
+        ]);
       }
       new CfnOutput(this, `${created.node.id}Arn`, {
         value: created.roleArn,
