@@ -38,12 +38,21 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 synthOnce(EXAMPLES.full, true).cleanup();
 
 for (const [name, context] of Object.entries(EXAMPLES)) {
-  const plain = synthOnce(context, false);
-  plain.cleanup();
+  // Alternating runs, medians: the machine's load moves single timings too much to compare.
+  const withNag: number[] = [];
+  const without: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const plain = synthOnce(context, false);
+    plain.cleanup();
+    without.push(plain.seconds);
+    const timed = synthOnce(context, true);
+    timed.cleanup();
+    withNag.push(timed.seconds);
+  }
   const checked = synthOnce(context, true);
   console.log(`\n## ${name}`);
   console.log(
-    `synth: ${checked.seconds.toFixed(1)} s with cdk-nag, ${plain.seconds.toFixed(1)} s without (×${(checked.seconds / plain.seconds).toFixed(2)})`,
+    `synth (median of ${RUNS}): ${median(withNag).toFixed(2)} s with cdk-nag, ${median(without).toFixed(2)} s without (×${(median(withNag) / median(without)).toFixed(2)})`,
   );
 
   console.log('\nresources per stack:');
