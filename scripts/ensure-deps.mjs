@@ -72,3 +72,35 @@ if (existsSync(PYTHON)) {
   const version = execFileSync(PYTHON, ['-c', 'import sys; print(".".join(map(str, sys.version_info[:2])))'], { encoding: 'utf8' }).trim();
   console.log(`ensure-deps: node ${process.versions.node}, ${PYTHON} ${version}, npm workspaces installed`);
 }
+
+// The IaC scanners (cfn-lint, checkov) for infra/'s synthesised templates, from PyPI into their own venv,
+// cached by a hash of the pins: new pins build a new venv, the same pins reuse it. `.complete` marks a
+// finished install, so an interrupted one is rebuilt rather than half-used.
+const iacPins = join(root, 'infra', 'requirements-iac.txt');
+if (existsSync(iacPins)) {
+  const { createHash } = await import('node:crypto');
+  const { homedir } = await import('node:os');
+  const { rmSync, writeFileSync } = await import('node:fs');
+  const hash = createHash('sha256').update(readFileSync(iacPins)).digest('hex').slice(0, 12);
+  const venv = join(homedir(), '.cache', 'svg-ai-release', `iac-tools-${hash}`);
+  if (!existsSync(join(venv, '.complete'))) {
+    const python = existsSync(PYTHON) ? PYTHON : 'python3';
+    // Debian splits venv (and the pip it bootstraps) into python3-venv.
+    if (spawnSync(python, ['-c', 'import ensurepip, venv']).status !== 0) {
+      if (typeof process.getuid !== 'function' || process.getuid() !== 0 || !existsSync('/usr/bin/apt-get')) {
+        console.error(
+          'ensure-deps: the IaC scanners need python3-venv; install it with: sudo apt-get install -y --no-install-recommends python3-venv',
+        );
+        process.exit(1);
+      }
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'python3-venv'], {
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    }
+    rmSync(venv, { recursive: true, force: true });
+    run(python, ['-m', 'venv', venv]);
+    run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', iacPins]);
+    writeFileSync(join(venv, '.complete'), `${readFileSync(iacPins, 'utf8')}`);
+  }
+  console.log(`ensure-deps: cfn-lint and checkov in ${venv}`);
+}

@@ -46,6 +46,7 @@ check('typecheck', turbo, ['run', 'typecheck', '--continue', '--output-logs=erro
 check('lint', turbo, ['run', 'lint', '--continue', '--output-logs=errors-only']);
 check('format', join(root, 'node_modules', '.bin', 'prettier'), ['--check', '--log-level=warn', '.']);
 step('jest suites', turbo, ['run', 'test', '--continue', '--concurrency=1']);
+check('iac scan (cfn-lint, checkov)', tsx, ['infra/scripts/scan.ts']);
 
 for (const report of globSync(root, ['packages/*/reports/jest.json', 'actions/*/reports/jest.json'])) {
   const data = JSON.parse(readFileSync(report, 'utf8'));

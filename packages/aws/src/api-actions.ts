@@ -53,3 +53,16 @@ export const BUILD_PUSH_REGISTRY_PERMISSIONS = [
   'ecr:PutImage',
   'ecr:UploadLayerPart',
 ] as const;
+
+/** Every AWS API action the model registry calls (publishing and validating models in S3), as IAM action names. */
+export const MODEL_REGISTRY_API_ACTIONS = [
+  's3:GetBucketVersioning',
+  's3:GetObject',
+  's3:GetObjectTagging',
+  's3:GetObjectVersion',
+  's3:GetObjectVersionTagging',
+  's3:ListBucket',
+  's3:ListBucketVersions',
+  's3:PutObject',
+  's3:PutObjectTagging',
+] as const;
