@@ -7,7 +7,7 @@
  * named local equivalents. Everything it did is in the returned record, simulated parts marked as such.
  */
 import type { ReusableWorkflowJob, Step as TemplateStep, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { parseCommandFile } from '@svg-ai-release/action-kit/testing';
@@ -877,7 +877,7 @@ class JobExecution {
         startedAt,
         finishedAt: Date.now(),
         note: ok
-          ? `${relative(this.runner.opts.root, join(target.dir, action.runs.main))} on ${action.runs.using}`
+          ? `${relative(realpathSync(this.runner.opts.root), join(realpathSync(target.dir), action.runs.main))} on ${action.runs.using}`
           : result.timedOut
             ? 'timed out'
             : `exited with ${result.exitCode ?? result.signal}`,
