@@ -13,7 +13,7 @@ import { summarise, Traffic } from '../traffic.js';
 import { startWorld, type AppKind } from '../world.js';
 import { deploymentRecords, renderSimulated, renderSummaries, renderTimeline } from './report.js';
 import { runWorkflow, type ApprovalRequest, type RunOptions } from './runner.js';
-import { environments, standInAws } from './stand-in.js';
+import { environments, repositoryVars, standInAws } from './stand-in.js';
 
 import type { WorkflowName } from './names.js';
 
@@ -77,7 +77,7 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
       root: REPO_ROOT,
       workflow: `.github/workflows/${options.workflow}.yml`,
       event,
-      vars: { AWS_REGION: world.local.region, ECR_REPOSITORY: 'svg-ai' },
+      vars: repositoryVars(world),
       environments: environments(world, { reviewers: true }),
       skipJobs: options.skipJobs,
       approve: approver(options.approve),

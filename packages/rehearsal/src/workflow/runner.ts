@@ -854,13 +854,20 @@ class JobExecution {
     }
     const files = this.stepFiles();
     const env = { ...this.runnerEnv(files, stepEnv, id), ...inputEnv, ...prefixed('STATE_', state) };
+    let lastError: string | undefined;
+    const log = this.log(name);
     const result = await runProcess({
       command: node,
       args: [join(target.dir, action.runs.main)],
       env,
       cwd: this.workspace,
       timeoutMs: this.timeLeft(raw, contexts),
-      onLine: this.log(name),
+      onLine: (line) => {
+        // The annotation the run page would show for a failed step.
+        const error = /^::error(?: [^:]*)?::(.*)$/.exec(line);
+        if (error) lastError = error[1]!.replace(/%0A/g, ' ').replace(/%25/g, '%');
+        log(line);
+      },
     });
     const collected = this.collect(files);
     state = { ...state, ...collected.state };
@@ -880,7 +887,7 @@ class JobExecution {
           ? `${relative(realpathSync(this.runner.opts.root), join(realpathSync(target.dir), action.runs.main))} on ${action.runs.using}`
           : result.timedOut
             ? 'timed out'
-            : `exited with ${result.exitCode ?? result.signal}`,
+            : `exited with ${result.exitCode ?? result.signal}${lastError ? `: ${lastError}` : ''}`,
       },
       continueOnError,
     );

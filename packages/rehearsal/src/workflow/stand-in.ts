@@ -32,11 +32,18 @@ export function environmentVars(world: World): Record<string, string> {
   };
 }
 
+/** The environments the pipelines use: staging, production (with reviewers), and models (the model registry). */
 export function environments(world: World, production: { reviewers: boolean }): Record<string, EnvironmentSetup> {
   return {
     staging: { vars: environmentVars(world) },
     production: { vars: environmentVars(world), reviewers: production.reviewers },
+    models: { vars: { AWS_ROLE_ARN: roleArn(world), AWS_REGION: world.local.region, MODEL_REGISTRY_BUCKET: 'svg-ai-models' } },
   };
+}
+
+/** The repository's own variables (jobs without an environment read these): the build's role and registry. */
+export function repositoryVars(world: World): Record<string, string> {
+  return { AWS_REGION: world.local.region, BUILD_ROLE_ARN: roleArn(world), ECR_REPOSITORY: 'svg-ai' };
 }
 
 export function standInAws(world: World): { endpoint: string; accessKeyId: string; secretAccessKey: string } {
