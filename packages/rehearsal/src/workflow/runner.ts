@@ -284,6 +284,14 @@ class Runner {
     this.options.onEvent?.({ type: 'job-start', job: path, name });
     if (job.type === 'reusableWorkflowJob') return this.runCaller(scope, job, contexts, name, finish);
 
+    if (job.strategy)
+      throw new WorkflowError(
+        `${scope.workflow.name}: job ${id} has a strategy (matrix), which this rehearsal does not run; leave it out with --skip-job ${path}`,
+      );
+    if (job.services)
+      throw new WorkflowError(
+        `${scope.workflow.name}: job ${id} has services, which this rehearsal does not run; leave it out with --skip-job ${path}`,
+      );
     const permissions = this.jobPermissions(scope, id);
     const environmentName = job.environment
       ? asText(
@@ -323,9 +331,14 @@ class Runner {
         `${scope.workflow.name}: job ${id} has timeout-minutes ${JSON.stringify(timeoutMinutes)}, not a positive number`,
       );
     const result = await new JobExecution(this, scope, job, path, jobContexts, permissions, startedAt + timeoutMinutes * 60_000).run();
+    // A job container is not started: its steps run on this machine, and the record says so.
+    const container = job.container
+      ? `container ${asText(evaluateToken(job.container, jobContexts))} not used: steps ran on this machine`
+      : undefined;
     return finish({
       name,
       ...result,
+      ...(container && !result.reason ? { reason: container } : {}),
       ...(environmentName !== undefined ? { environment: environmentName } : {}),
       ...(approval ? { approval } : {}),
       ...(concurrency ? { concurrency } : {}),
