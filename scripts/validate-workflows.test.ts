@@ -37,6 +37,7 @@ describe('workflow reference checks', () => {
     ['caller-missing-input', "job 'call' does not pass the required input 'target' to reusable.yml"],
     ['secrets-inherit', "job 'call' passes secrets: inherit to reusable.yml, which declares no secrets"],
     ['unused-input', "declares input 'note' but never reads inputs.note"],
+    ['run-expression', "job 'after' step #1 expands ${{ }} inside run:; pass the value through env: instead"],
     ['reusable-output', "output 'greeting' reads jobs.work.outputs.greet, but job 'work' declares no output 'greet'"],
   ];
   for (const [fixture, expected] of cases) {

@@ -9,7 +9,9 @@
  *   (a called workflow's `on.workflow_call.outputs` for a job that calls one);
  * - a reusable workflow uses every input it declares, and `jobs.<id>.outputs.<name>` in its outputs exists;
  * - a job calling one of our reusable workflows passes only declared inputs, every required one, and no
- *   `secrets: inherit` to a workflow that declares no secrets.
+ *   `secrets: inherit` to a workflow that declares no secrets;
+ * - no `${{ }}` inside a `run:` script: values reach scripts through `env:`, so nothing a user controls
+ *   (a branch name, an input, an output built from one) is ever pasted into shell code.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -125,6 +127,11 @@ export class ReferenceChecker {
   }
 
   private checkStep(file: string, job: string, step: Step, index: number): void {
+    if (step.run?.includes('${{'))
+      this.report(
+        file,
+        `job '${job}' step ${step.id ? `'${step.id}'` : `#${index + 1}`} expands \${{ }} inside run:; pass the value through env: instead`,
+      );
     const name = step.uses ? OUR_ACTION.exec(step.uses)?.[1] : undefined;
     if (!name) return;
     const where = `job '${job}' step ${step.id ? `'${step.id}'` : `#${index + 1}`} (${step.uses})`;
