@@ -152,14 +152,15 @@ class Runner {
     const contexts: Contexts = { github, needs, vars: this.options.vars ?? {}, inputs: scope.inputs, secrets: scope.secrets };
     const name = job.name ? asText(evaluateToken(job.name, contexts)) : id;
     if ((this.options.skipJobs ?? []).some((skip) => skip === id || skip === path)) {
+      const given = this.options.leftOutOutputs?.[path] ?? this.options.leftOutOutputs?.[id];
       return finish({
         name,
         conclusion: 'success',
-        outputs: {},
+        outputs: { ...given },
         steps: [],
         summary: '',
         leftOut: true,
-        reason: 'left out of this rehearsal',
+        reason: given ? `left out of this rehearsal; its outputs given: ${Object.keys(given).join(', ')}` : 'left out of this rehearsal',
       });
     }
     const needResults = Object.values(needs).map((n) => n.result);

@@ -95,6 +95,11 @@ export interface RunOptions {
   readonly environments?: Readonly<Record<string, EnvironmentSetup>>;
   /** Jobs left out, by id or `caller/job` path. */
   readonly skipJobs?: readonly string[];
+  /**
+   * Outputs a left-out job hands its dependants, by job id or path, standing in for what it would have
+   * produced (for rehearsing the jobs after one that cannot run here). Listed in the record as given.
+   */
+  readonly leftOutOutputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly approve: (request: ApprovalRequest) => Promise<boolean>;
   readonly aws: EquivalentContext['aws'];
   /** The Node that runs node24 actions. */
