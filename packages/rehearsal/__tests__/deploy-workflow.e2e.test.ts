@@ -44,6 +44,9 @@ describe('deploy.yml through the workflow runner', () => {
       true,
     );
     const release = run.jobs.find((j) => j.path === 'release')!;
+    // The outcome first, with the rollout's own reason when it is not a promotion.
+    const outcome = run.outputs['deployment-record'] ? (JSON.parse(run.outputs['deployment-record']) as DeploymentRecord) : undefined;
+    expect({ status: run.outputs.status, reason: outcome?.reason }).toEqual({ status: 'promoted', reason: undefined });
     expect(release.steps.map((s) => `${s.kind}:${s.conclusion}`)).toEqual([
       'equivalent:success',
       'equivalent:success',
