@@ -60,6 +60,14 @@ export default tseslint.config(
     ],
     rules: restrict(ACTIONS_TOOLKIT),
   },
+  // The rehearsal's workflow runner and the workflow checks read workflow files with GitHub's own parser and evaluator.
+  {
+    files: ['packages/rehearsal/src/workflow/**/*.ts', 'packages/rehearsal/__tests__/**/*.ts', 'scripts/**/*.ts'],
+    rules: restrict({
+      ...ACTIONS_TOOLKIT,
+      group: ['@actions/*', '!@actions/workflow-parser', '!@actions/workflow-parser/*', '!@actions/expressions', '!@actions/expressions/*'],
+    }),
+  },
   // The pure core depends on nothing but itself.
   {
     files: ['packages/rollout/src/**/*.ts'],

@@ -12,6 +12,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
 /** Debian packages the repository tooling itself needs, besides the service's own list. */
 const TOOLING_PACKAGES = ['shellcheck', 'chromium', 'buildah', 'skopeo', 'docker-registry'];
+// The model-release workflow reads the image production runs with the AWS CLI and jq (both on GitHub's
+// runners); its rehearsal runs those steps here.
+TOOLING_PACKAGES.push('awscli', 'jq');
 
 function run(command, args, options = {}) {
   console.log(`$ ${command} ${args.join(' ')}`);

@@ -13,7 +13,8 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // The actions run on the runner's Node 24, as in a workflow, when this platform has it.
 node24();
 const cli = join(root, 'packages', 'rehearsal', 'lib', 'cli.js');
-const run = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], {
+// tsx: GitHub's workflow parser (the --workflow mode) imports JSON, which Node 20 only does with an import attribute.
+const run = spawnSync(process.execPath, ['--import', 'tsx', cli, ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: root,
   // The SDK warns on every client that Node 20 support ends soon; it is noise in a rehearsal.

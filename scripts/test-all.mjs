@@ -42,6 +42,7 @@ if (!built) totals.failed++;
 check('check-dist', process.execPath, ['scripts/check-dist.mjs']);
 check('docs', process.execPath, ['scripts/docs.mjs', '--check']);
 check('validate-workflows', tsx, ['scripts/validate-workflows.ts']);
+check('validate-workflows fixtures', tsx, ['--test', 'scripts/validate-workflows.test.ts']);
 check('typecheck', turbo, ['run', 'typecheck', '--continue', '--output-logs=errors-only']);
 check('lint', turbo, ['run', 'lint', '--continue', '--output-logs=errors-only']);
 check('format', join(root, 'node_modules', '.bin', 'prettier'), ['--check', '--log-level=warn', '.']);

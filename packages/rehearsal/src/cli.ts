@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run rehearse`: a whole release on the local stand-in of AWS, with real traffic.
- *   --strategy canary|blue-green   (default canary)
- *   --fault none|error-rate|latency|crash   a bad release, to watch it being rolled back
- *   --app auto|svgai|release-app   what runs as the service (auto: the real one when it can)
- *   --rate N                       client requests per second (default 40)
+ * `npm run rehearse`: a whole release on the local stand-in of AWS, with real traffic. `--help` lists
+ * every flag; a bad flag or value is one line and exit code 2.
  */
 import { parseArgs } from 'node:util';
 import { renderTextReport } from '@svg-ai-release/rollout';
@@ -12,31 +9,108 @@ import { chooseApp } from './app-choice.js';
 import { renderLogLine } from './log-lines.js';
 import { runScenario, TRAFFIC_PATH, type Fault } from './scenario.js';
 import type { Strategy } from './release.js';
+import { WORKFLOWS, type WorkflowName } from './workflow/names.js';
 
 const FAULTS: readonly Fault[] = ['none', 'error-rate', 'latency', 'crash'];
 const STRATEGIES: readonly Strategy[] = ['canary', 'blue-green'];
+/**
+ * What `npm run rehearse` runs without --workflow: undefined is the canary action run by hand on a pushed
+ * image; 'main' is the push-to-main pipeline through the workflow runner (once build-push builds).
+ */
+const DEFAULT_WORKFLOW: WorkflowName | undefined = undefined;
+
+const HELP = `usage: npm run rehearse -- [flags]
+
+A release rehearsed on the local stand-in of AWS, with the service live on blue and real client traffic.
+
+  --workflow main|model-release|deploy
+                      run that workflow file (.github/workflows/<name>.yml) through the workflow runner:
+                      GitHub's parser and expression evaluator, our actions from their committed dist/,
+                      third-party actions by named local equivalents (default: ${DEFAULT_WORKFLOW ?? 'none; the canary action by hand'})
+  --tag model-vX.Y.Z  the tag a model-release run is for (default model-v1.1.0)
+  --approve           approve every environment that needs a review (otherwise asked on a terminal,
+                      refused without one)
+  --skip-job ID       leave a job out by id or caller/job path; repeatable (default: test)
+  --strategy canary|blue-green   the rollout plan, without --workflow (default canary)
+  --fault none|error-rate|latency|crash   a bad release, to watch it stopped, without --workflow (default none)
+  --app auto|svgai|release-app   what runs as the service: auto picks the SVG-AI service when this
+                      machine can run it, else the release test app (default auto)
+  --rate N            client requests per second, 1 to 500 (default 40)
+  --help              this text
+
+Exit code 0 when the outcome is the safe one, 1 when not, 2 for a bad flag.`;
 
 function fail(message: string): never {
-  console.error(`rehearse: ${message}`);
+  console.error(`rehearse: ${message} (see --help)`);
   process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: {
-    strategy: { type: 'string', default: 'canary' },
-    fault: { type: 'string', default: 'none' },
-    app: { type: 'string', default: 'auto' },
-    rate: { type: 'string', default: '40' },
-  },
-  strict: true,
-});
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      strategy: { type: 'string', default: 'canary' },
+      fault: { type: 'string', default: 'none' },
+      app: { type: 'string', default: 'auto' },
+      rate: { type: 'string', default: '40' },
+      workflow: { type: 'string' },
+      tag: { type: 'string', default: 'model-v1.1.0' },
+      approve: { type: 'boolean', default: false },
+      'skip-job': { type: 'string', multiple: true },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+} catch (error) {
+  const message = (error as Error).message.split('\n')[0]!;
+  const ambiguous = /^Option '(--[a-z-]+)[^']*' argument is ambiguous/.exec(message);
+  fail(
+    ambiguous
+      ? `${ambiguous[1]} takes a value; give one that starts with '-' as ${ambiguous[1]}=VALUE`
+      : message.replace(/\. To specify .*$/, ''),
+  );
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const strategy = values.strategy as Strategy;
 const fault = values.fault as Fault;
 if (!STRATEGIES.includes(strategy)) fail(`--strategy ${values.strategy} is not one of ${STRATEGIES.join(', ')}`);
 if (!FAULTS.includes(fault)) fail(`--fault ${values.fault} is not one of ${FAULTS.join(', ')}`);
 if (!['auto', 'svgai', 'release-app'].includes(values.app)) fail(`--app ${values.app} is not one of auto, svgai, release-app`);
 const rate = Number(values.rate);
-if (!Number.isInteger(rate) || rate < 1 || rate > 500) fail(`--rate ${values.rate} is not a whole number from 1 to 500`);
+if (!/^\d+$/.test(values.rate) || rate < 1 || rate > 500) fail(`--rate ${values.rate} is not a whole number from 1 to 500`);
+const workflow = (values.workflow ?? DEFAULT_WORKFLOW) as WorkflowName | undefined;
+if (workflow !== undefined && !WORKFLOWS.includes(workflow)) fail(`--workflow ${values.workflow} is not one of ${WORKFLOWS.join(', ')}`);
+if (!/^model-v\d+\.\d+\.\d+$/.test(values.tag)) fail(`--tag ${values.tag} is not a model release tag (model-vX.Y.Z)`);
+if (workflow === undefined) {
+  for (const flag of ['tag', 'skip-job', 'approve'] as const)
+    if (process.argv.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`))) fail(`--${flag} needs --workflow`);
+} else {
+  for (const flag of ['strategy', 'fault'] as const)
+    if (process.argv.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`)))
+      fail(`--${flag} applies without --workflow; a workflow run takes its strategy from the workflow file`);
+}
+
+if (workflow !== undefined) {
+  const { app, why } = chooseApp(values.app as 'auto');
+  console.log(`svg-ai-release rehearsal of the ${workflow} workflow`);
+  console.log(`service: ${app === 'svgai' ? 'the SVG-AI service (service/)' : 'the release test app'}: ${why}`);
+  // GitHub's workflow parser imports its schema as JSON: scripts/rehearse.mjs starts this under tsx for it.
+  const { rehearseWorkflow } = await import('./workflow/cli.js');
+  const code = await rehearseWorkflow({
+    workflow,
+    tag: values.tag,
+    approve: values.approve,
+    skipJobs: values['skip-job'] ?? ['test'],
+    app,
+    rate,
+  });
+  process.exit(code);
+}
 
 const { app, why } = chooseApp(values.app as 'auto');
 console.log(`svg-ai-release rehearsal: ${strategy}, fault ${fault}`);
