@@ -26,3 +26,20 @@ export const AWS_API_ACTIONS = [
 
 /** Registering a task definition that names roles requires passing them to ECS. */
 export const AWS_EXTRA_PERMISSIONS = ['iam:PassRole'] as const;
+
+/**
+ * Every AWS API action the model registry (model-registry.ts) calls, as IAM action names: the model-release
+ * role's policy. Reads by VersionId need the `*Version*` actions besides the plain ones; a PutObject that
+ * tags needs s3:PutObjectTagging; ListObjectsV2 is s3:ListBucket. A test derives this list from the SDK
+ * commands the registry imports and fails when the two disagree.
+ */
+export const MODEL_REGISTRY_API_ACTIONS = [
+  's3:GetBucketVersioning',
+  's3:GetObject',
+  's3:GetObjectTagging',
+  's3:GetObjectVersion',
+  's3:GetObjectVersionTagging',
+  's3:ListBucket',
+  's3:PutObject',
+  's3:PutObjectTagging',
+] as const;
