@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { startAwsLocal, type AwsLocal } from '@svg-ai-release/aws-local';
 import { runActionProcess } from '@svg-ai-release/action-kit/testing';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +164,59 @@ describe('the registry on the stand-in', () => {
     expect(rolledBack.outputs['model-version']).toBe('1.0.0');
     expect(rolledBack.stdout).toContain('rolled svgai production back from 1.1.0 to 1.0.0');
   });
+
+  it('serves exactly the VersionIds the production alias names', async () => {
+    const promoted = await gate({ mode: 'promote', 'model-version': '1.1.0', ...registry() });
+    expect(promoted.exitCode).toBe(0);
+    const ids = JSON.parse(promoted.outputs['s3-version-ids']!) as Record<string, string>;
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const address = probe.address() as { port: number };
+        probe.close(() => resolve(address.port));
+      });
+    });
+    const child = spawn(PYTHON, ['-m', 'svgai.server'], {
+      cwd: service,
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        ...aws(),
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        AWS_ENDPOINT_URL_S3: local.endpoint,
+        AWS_DEFAULT_REGION: local.region,
+        MODEL_S3_BUCKET: 'models',
+        MODEL_S3_PREFIX: 'svgai/1.1.0/',
+        MODEL_S3_MANIFEST_VERSION_ID: ids['manifest.json']!,
+        MODEL_S3_VERSION_IDS: JSON.stringify(ids),
+        MODEL_CACHE_DIR: join(work, 'model-cache'),
+        UPLOAD_DIR: join(work, 'uploads'),
+      },
+    });
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      for (let attempt = 0; ; attempt += 1) {
+        const ready = await fetch(`${url}/ready`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (ready === 200) break;
+        if (attempt > 600 || child.exitCode !== null) throw new Error(`the service did not become ready (last status ${ready})`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const version = (await (await fetch(`${url}/version`)).json()) as {
+        model_version: string;
+        models: Record<string, { sha256: string }>;
+      };
+      const manifest = JSON.parse(readFileSync(join(MODEL_110, 'manifest.json'), 'utf8')) as { models: Record<string, { sha256: string }> };
+      expect(version.model_version).toBe('1.1.0');
+      expect(version.models['logo_classifier']!.sha256).toBe(manifest.models['logo_classifier']!.sha256);
+      const status = (await (await fetch(`${url}/api/model-status`)).json()) as { source: string; status: string };
+      expect(status).toMatchObject({ status: 'ready', source: `s3://models/svgai/1.1.0/?manifestVersionId=${ids['manifest.json']}` });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 300_000);
 
   it('refuses an unversioned bucket, naming the input', async () => {
     const result = await gate({
