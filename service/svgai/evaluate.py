@@ -3,7 +3,8 @@
     python -m svgai.evaluate --model-dir models --out report.json
 
 The report validates against schemas/evaluation-report.schema.json; the model-validate gate judges it.
-Exit status: 0 report written, 2 the model directory failed sha256 verification.
+Exit status: 0 report written, 2 the model directory failed sha256 verification, 3 a metric was not a finite
+number (no report is written).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from .metrics_eval import classification_report, percentiles, regression_report
 from .registry import load_models
 from .quality_data import QUALITY_HELDOUT_SEED, quality_dataset
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: per-sample labels and predictions, for paired champion/challenger comparisons
 
 
 def evaluate(model_dir: Path, count: int, seed: int, quality_images: int, model_version: str = "") -> Dict[str, Any]:
@@ -68,6 +69,8 @@ def evaluate(model_dir: Path, count: int, seed: int, quality_images: int, model_
         "macro_f1": metrics["macro_f1"],
         "per_class": metrics["per_class"],
         "confusion_matrix": metrics["confusion_matrix"],
+        "labels": [s.label for s in samples],
+        "predictions": predicted,
         "latency_ms": {**percentiles(latencies), "mean": round(float(np.mean(latencies)), 3),
                        "samples": len(latencies), "batch_size": 1, "threads": torch.get_num_threads()},
         "environment": {"torch_version": torch.__version__, "python_version": platform.python_version(),
@@ -100,7 +103,12 @@ def main(argv: List[str] | None = None) -> int:
         print(json.dumps({"event": "evaluate", "error": str(exc)}), file=sys.stderr)
         return 2
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    try:
+        text = json.dumps(report, indent=2, allow_nan=False)  # NaN is not JSON; a NaN metric is a failed evaluation
+    except ValueError as exc:
+        print(json.dumps({"event": "evaluate", "error": f"the report holds a non-finite number: {exc}"}), file=sys.stderr)
+        return 3
+    args.out.write_text(text + "\n", encoding="utf-8")
     print(json.dumps({"event": "evaluate", "out": str(args.out), "accuracy": report["accuracy"],
                       "p95_ms": report["latency_ms"]["p95"]}))
     return 0

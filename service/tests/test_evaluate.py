@@ -37,6 +37,12 @@ def test_report_validates_and_is_consistent(report):
     manifest = json.loads((MODEL_DIR / "manifest.json").read_text())
     assert report["model"]["sha256"] == manifest["models"]["logo_classifier"]["sha256"]
     assert report["latency_ms"]["p50"] <= report["latency_ms"]["p95"] <= report["latency_ms"]["p99"]
+    # Per-sample labels and predictions (schema 1.1) pair a challenger with its champion: they must be the matrix.
+    assert len(report["labels"]) == len(report["predictions"]) == 120
+    recomputed = [[0] * len(matrix) for _ in matrix]
+    for label, predicted in zip(report["labels"], report["predictions"]):
+        recomputed[label][predicted] += 1
+    assert recomputed == matrix
     print(f"\nevaluation: accuracy {report['accuracy']}, latency {report['latency_ms']}")
 
 
@@ -45,6 +51,8 @@ def test_report_validates_and_is_consistent(report):
     lambda r: r.update(accuracy=1.5),
     lambda r: r["model"].update(sha256="not-a-hash"),
     lambda r: r["dataset"].update(count=0),
+    lambda r: r.pop("predictions"),
+    lambda r: r.update(schema_version="1.0"),
 ])
 def test_schema_rejects_broken_reports(report, mutate):
     broken = copy.deepcopy(report)

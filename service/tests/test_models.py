@@ -53,3 +53,15 @@ def test_tampered_model_keeps_service_not_ready(tmp_path):
         assert "sha256 mismatch for quality_predictor" in response.json()["reason"]
         assert client.get("/health").status_code == 200
         assert client.post("/api/classify-logo", json={"image": "AAAA"}).status_code == 503
+
+
+def test_release_1_1_0_is_complete_verified_and_clears_the_bar_on_its_heldout_set():
+    model_dir = MODEL_DIR / "1.1.0"
+    manifest = json.loads((model_dir / "manifest.json").read_text())
+    assert manifest["version"] == "1.1.0"
+    assert manifest["torch_version"].startswith("2.8")  # exported by the torch the production image ships
+    for name in ("logo_classifier", "quality_predictor"):
+        entry = manifest["models"][name]
+        assert sha256_file(model_dir / entry["file"]) == entry["sha256"]
+    heldout = manifest["models"]["logo_classifier"]["heldout"]
+    assert heldout["count"] >= 1000 and heldout["accuracy"] >= 0.97

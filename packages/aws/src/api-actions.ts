@@ -54,7 +54,12 @@ export const BUILD_PUSH_REGISTRY_PERMISSIONS = [
   'ecr:UploadLayerPart',
 ] as const;
 
-/** Every AWS API action the model registry calls (publishing and validating models in S3), as IAM action names. */
+/**
+ * Every AWS API action the model registry (model-registry.ts) calls, as IAM action names: the model-release
+ * role's policy. Reads by VersionId need the `*Version*` actions besides the plain ones; a PutObject that
+ * tags needs s3:PutObjectTagging; ListObjectsV2 is s3:ListBucket. A test derives this list from the SDK
+ * commands the registry imports and fails when the two disagree.
+ */
 export const MODEL_REGISTRY_API_ACTIONS = [
   's3:GetBucketVersioning',
   's3:GetObject',
@@ -62,7 +67,6 @@ export const MODEL_REGISTRY_API_ACTIONS = [
   's3:GetObjectVersion',
   's3:GetObjectVersionTagging',
   's3:ListBucket',
-  's3:ListBucketVersions',
   's3:PutObject',
   's3:PutObjectTagging',
 ] as const;
