@@ -14,11 +14,13 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import type { Colour } from '@svg-ai-release/rollout';
 import { ecsName, isRuleArn, listenerOfRule, loadBalancerDimension, targetGroupDimension } from './arns.js';
 import type { AwsClients } from './clients.js';
-import { awsCall, TopologyError } from './errors.js';
+import { AwsCallError, awsCall, TopologyError } from './errors.js';
 
 export interface TopologyRequest {
   readonly listenerArn: string;
   readonly testListenerArn?: string;
+  /** The host name the test listener (rule) answers for; probes send it as Host header and TLS server name. */
+  readonly testHost?: string;
   readonly cluster: string;
   readonly blueService: string;
   readonly greenService: string;
@@ -45,7 +47,7 @@ export interface BlueGreenTopology {
   readonly loadBalancerDimension: string;
   readonly cluster: string;
   readonly sides: Readonly<Record<Colour, ColourSide>>;
-  readonly test?: TrafficTarget & { readonly url: string };
+  readonly test?: TrafficTarget & { readonly url: string; readonly host?: string };
 }
 
 /** The forward action's target groups with their weights, from a listener's default actions or a rule's actions. */
@@ -110,7 +112,12 @@ export async function resolveTopology(clients: AwsClients, request: TopologyRequ
 
   const { services, failures } = await awsCall(`DescribeServices in ${request.cluster}`, () =>
     clients.ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.blueService, request.greenService] })),
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof AwsCallError && error.code === 'ClusterNotFoundException') {
+      throw new TopologyError('cluster', `ECS cluster ${request.cluster} was not found: check the name and the region (${error.message})`);
+    }
+    throw error;
+  });
   const sides = {} as Record<Colour, ColourSide>;
   for (const [colour, wanted] of [
     ['blue', request.blueService],
@@ -161,7 +168,7 @@ export async function resolveTopology(clients: AwsClients, request: TopologyRequ
       throw new TopologyError('test-listener', `cannot tell where ${request.testListenerArn} answers (no DNS name or port)`);
     const scheme = described.protocol === 'HTTPS' ? 'https' : 'http';
     const { port: _port, protocol: _protocol, ...target } = described;
-    test = { ...target, url: `${scheme}://${dns}:${described.port}` };
+    test = { ...target, url: `${scheme}://${dns}:${described.port}`, ...(request.testHost ? { host: request.testHost } : {}) };
   }
 
   const { port: _port, protocol: _protocol, ...productionTarget } = production;
