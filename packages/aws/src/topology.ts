@@ -171,6 +171,13 @@ export async function resolveTopology(clients: AwsClients, request: TopologyRequ
     test = { ...target, url: `${scheme}://${dns}:${described.port}`, ...(request.testHost ? { host: request.testHost } : {}) };
   }
 
+  await refuseSharedTraffic(clients, {
+    production,
+    ...(test ? { test } : {}),
+    sides,
+    testListenerArn: request.testListenerArn,
+  });
+
   const { port: _port, protocol: _protocol, ...productionTarget } = production;
   return {
     production: productionTarget,
@@ -179,4 +186,71 @@ export async function resolveTopology(clients: AwsClients, request: TopologyRequ
     sides,
     ...(test ? { test } : {}),
   };
+}
+
+/**
+ * Rule mode is only safe when nothing else shares what the rollout changes. Before any change, every
+ * listener and rule of the load balancer is read (in rule mode), and the rollout is refused when:
+ * - the test listener is the listener of the production rule: pointing its default action at the new
+ *   colour would send it every request of that port that no rule matches, unvalidated;
+ * - any other listener or rule forwards to the blue or green target group: a rollout scales a colour to
+ *   zero (the old one after promotion, the new one after a rollback), which would leave it forwarding
+ *   to nothing.
+ */
+async function refuseSharedTraffic(
+  clients: AwsClients,
+  topology: {
+    production: TrafficTarget;
+    test?: TrafficTarget;
+    sides: Readonly<Record<Colour, ColourSide>>;
+    testListenerArn: string | undefined;
+  },
+): Promise<void> {
+  const { production, test, sides } = topology;
+  if (test && production.kind === 'rule' && test.kind === 'listener' && test.arn === production.listenerArn) {
+    throw new TopologyError(
+      'test-listener',
+      `the test listener ${test.arn} is the listener of the production rule ${production.arn}: deploying points its ` +
+        'default action at the new colour, which would serve every request no rule matches before it is validated; ' +
+        'give a separate test listener, or a test rule',
+    );
+  }
+  // A production listener owns its port: what else forwards to the colours is a test path. A rule shares
+  // its listener, so in rule mode everything else on the load balancer is read.
+  if (production.kind !== 'rule') return;
+  const { Listeners } = await awsCall(`DescribeListeners of ${production.loadBalancerArn}`, () =>
+    clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: production.loadBalancerArn })),
+  );
+  const ours = new Set([production.arn, ...(test ? [test.arn] : [])]);
+  const byGroup = new Map<string, Colour>([
+    [sides.blue.targetGroupArn, 'blue'],
+    [sides.green.targetGroupArn, 'green'],
+  ]);
+  const conflicts: string[] = [];
+  for (const listener of Listeners ?? []) {
+    if (!listener.ListenerArn) continue;
+    const listenerArn = listener.ListenerArn;
+    const { Rules } = await awsCall(`DescribeRules of ${listenerArn}`, () =>
+      clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn })),
+    );
+    for (const rule of Rules ?? []) {
+      // A listener's default action is its default rule; the listener ARN names it for the user.
+      const arn = rule.IsDefault ? listenerArn : (rule.RuleArn ?? '');
+      if (ours.has(arn)) continue;
+      for (const group of forwardTargets(rule.Actions)) {
+        const colour = byGroup.get(group.arn);
+        if (colour !== undefined && group.weight > 0) {
+          const what = rule.IsDefault ? `listener ${listenerArn} (its default action)` : `rule ${arn}`;
+          conflicts.push(`${what} forwards to the ${colour} target group ${group.arn}`);
+        }
+      }
+    }
+  }
+  if (conflicts.length > 0) {
+    throw new TopologyError(
+      'listener',
+      `${conflicts.join('; ')}; a rollout scales a colour to zero (the old one after promotion, the new one after a rollback), ` +
+        `which would leave that forwarding to nothing. Point it elsewhere, or give that listener or rule as 'listener-arn'`,
+    );
+  }
 }
