@@ -70676,6 +70676,8 @@ function userAgentPairs(text) {
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ../../packages/aws/lib/probe.js
 /**
  * Synthetic requests through the test listener, which forwards only to the new colour: the smoke
@@ -70687,6 +70689,7 @@ var external_node_https_ = __nccwpck_require__(4708);
  * (CAs beyond Node's own come from NODE_EXTRA_CA_CERTS). Without a host name, the load balancer's DNS
  * name is used, as a browser would.
  */
+
 
 
 class HttpProbe {
@@ -70746,7 +70749,8 @@ class HttpProbe {
             method: request.method,
             headers,
             signal: AbortSignal.timeout(request.timeoutMs),
-            ...(https ? { servername: host ?? this.base.hostname } : {}),
+            ...(https ? { servername: host ?? this.base.hostname, rejectUnauthorized: true } : {}),
+            ...(https && this.options.ca ? { ca: [...external_node_tls_.rootCertificates, this.options.ca] } : {}),
         };
         return new Promise((resolve, reject) => {
             const onResponse = (response) => {
@@ -70907,6 +70911,7 @@ async function resolveTopology(clients, request) {
         if (!dns || !described.port)
             throw new TopologyError('test-listener', `cannot tell where ${request.testListenerArn} answers (no DNS name or port)`);
         const scheme = described.protocol === 'HTTPS' ? 'https' : 'http';
+        await checkTestHost(clients, described, scheme, request.testHost);
         const { port: _port, protocol: _protocol, ...target } = described;
         test = { ...target, url: `${scheme}://${dns}:${described.port}`, ...(request.testHost ? { host: request.testHost } : {}) };
     }
@@ -70974,6 +70979,39 @@ async function refuseSharedTraffic(clients, topology) {
     if (conflicts.length > 0) {
         throw new TopologyError('listener', `${conflicts.join('; ')}; a rollout scales a colour to zero (the old one after promotion, the new one after a rollback), ` +
             `which would leave that forwarding to nothing. Point it elsewhere, or give that listener or rule as 'listener-arn'`);
+    }
+}
+/** `*.example.com` and `api-?.example.com` as the ALB matches host-header values (case-insensitive). */
+function hostMatches(pattern, host) {
+    const regex = pattern
+        .toLowerCase()
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${regex}$`).test(host.toLowerCase());
+}
+/**
+ * Probes must reach the new colour the way the test path routes: a test rule with a host-header condition
+ * answers only for those hosts, and an HTTPS listener's certificate covers its host names, not the load
+ * balancer's DNS name. Without the matching `test-host`, the probes would be answered by something else
+ * (the default action) or fail certificate verification, so the rollout is refused before any change.
+ */
+async function checkTestHost(clients, test, scheme, testHost) {
+    if (test.kind === 'rule') {
+        const { Rules } = await awsCall(`DescribeRules ${test.arn}`, () => clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [test.arn] })));
+        const hosts = (Rules?.[0]?.Conditions ?? [])
+            .filter((condition) => condition.Field === 'host-header')
+            .flatMap((condition) => condition.HostHeaderConfig?.Values ?? condition.Values ?? []);
+        if (hosts.length > 0 && testHost === undefined) {
+            throw new TopologyError('test-listener', `the test rule ${test.arn} answers only for host ${hosts.join(', ')}; set 'test-host' to one of them, or probes reach another rule`);
+        }
+        if (hosts.length > 0 && testHost !== undefined && !hosts.some((pattern) => hostMatches(pattern, testHost))) {
+            throw new TopologyError('test-listener', `the test rule ${test.arn} answers only for host ${hosts.join(', ')}, not for 'test-host' ${testHost}`);
+        }
+    }
+    if (scheme === 'https' && testHost === undefined) {
+        throw new TopologyError('test-listener', `the test listener of ${test.arn} is HTTPS: its certificate names your host, not the load balancer's DNS name; ` +
+            "set 'test-host' to the name the certificate covers");
     }
 }
 //# sourceMappingURL=topology.js.map

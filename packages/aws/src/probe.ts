@@ -10,12 +10,15 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import * as tls from 'node:tls';
 import type { Probe, ProbeBody, ProbeRequest, ProbeResponse } from '@svg-ai-release/rollout';
 
 export interface HttpProbeOptions {
   /** The host name for the Host header and the TLS server name, e.g. `canary.svg-ai.example.com`. */
   readonly host?: string;
   readonly userAgent?: string;
+  /** Extra trusted CA certificates (PEM) on top of Node's; the certificate is always verified. */
+  readonly ca?: string;
 }
 
 export class HttpProbe implements Probe {
@@ -77,7 +80,8 @@ export class HttpProbe implements Probe {
       method: request.method,
       headers,
       signal: AbortSignal.timeout(request.timeoutMs),
-      ...(https ? { servername: host ?? this.base.hostname } : {}),
+      ...(https ? { servername: host ?? this.base.hostname, rejectUnauthorized: true } : {}),
+      ...(https && this.options.ca ? { ca: [...tls.rootCertificates, this.options.ca] } : {}),
     };
     return new Promise((resolve, reject) => {
       const onResponse = (response: IncomingMessage) => {

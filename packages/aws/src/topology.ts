@@ -167,6 +167,7 @@ export async function resolveTopology(clients: AwsClients, request: TopologyRequ
     if (!dns || !described.port)
       throw new TopologyError('test-listener', `cannot tell where ${request.testListenerArn} answers (no DNS name or port)`);
     const scheme = described.protocol === 'HTTPS' ? 'https' : 'http';
+    await checkTestHost(clients, described, scheme, request.testHost);
     const { port: _port, protocol: _protocol, ...target } = described;
     test = { ...target, url: `${scheme}://${dns}:${described.port}`, ...(request.testHost ? { host: request.testHost } : {}) };
   }
@@ -251,6 +252,57 @@ async function refuseSharedTraffic(
       'listener',
       `${conflicts.join('; ')}; a rollout scales a colour to zero (the old one after promotion, the new one after a rollback), ` +
         `which would leave that forwarding to nothing. Point it elsewhere, or give that listener or rule as 'listener-arn'`,
+    );
+  }
+}
+
+/** `*.example.com` and `api-?.example.com` as the ALB matches host-header values (case-insensitive). */
+export function hostMatches(pattern: string, host: string): boolean {
+  const regex = pattern
+    .toLowerCase()
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${regex}$`).test(host.toLowerCase());
+}
+
+/**
+ * Probes must reach the new colour the way the test path routes: a test rule with a host-header condition
+ * answers only for those hosts, and an HTTPS listener's certificate covers its host names, not the load
+ * balancer's DNS name. Without the matching `test-host`, the probes would be answered by something else
+ * (the default action) or fail certificate verification, so the rollout is refused before any change.
+ */
+async function checkTestHost(
+  clients: AwsClients,
+  test: Pick<TrafficTarget, 'arn' | 'kind'>,
+  scheme: 'http' | 'https',
+  testHost: string | undefined,
+): Promise<void> {
+  if (test.kind === 'rule') {
+    const { Rules } = await awsCall(`DescribeRules ${test.arn}`, () =>
+      clients.elbv2.send(new DescribeRulesCommand({ RuleArns: [test.arn] })),
+    );
+    const hosts = (Rules?.[0]?.Conditions ?? [])
+      .filter((condition) => condition.Field === 'host-header')
+      .flatMap((condition) => condition.HostHeaderConfig?.Values ?? condition.Values ?? []);
+    if (hosts.length > 0 && testHost === undefined) {
+      throw new TopologyError(
+        'test-listener',
+        `the test rule ${test.arn} answers only for host ${hosts.join(', ')}; set 'test-host' to one of them, or probes reach another rule`,
+      );
+    }
+    if (hosts.length > 0 && testHost !== undefined && !hosts.some((pattern) => hostMatches(pattern, testHost))) {
+      throw new TopologyError(
+        'test-listener',
+        `the test rule ${test.arn} answers only for host ${hosts.join(', ')}, not for 'test-host' ${testHost}`,
+      );
+    }
+  }
+  if (scheme === 'https' && testHost === undefined) {
+    throw new TopologyError(
+      'test-listener',
+      `the test listener of ${test.arn} is HTTPS: its certificate names your host, not the load balancer's DNS name; ` +
+        "set 'test-host' to the name the certificate covers",
     );
   }
 }

@@ -177,6 +177,49 @@ describe('resolveTopology against the stand-in', () => {
     });
   });
 
+  describe('a test rule with a host-header condition', () => {
+    let testRule: string;
+    beforeAll(async () => {
+      const { Rules } = await clients.elbv2.send(
+        new CreateRuleCommand({
+          ListenerArn: local.resources.listeners['test'],
+          Priority: 40,
+          Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['canary.svg-ai.test', '*.next.svg-ai.test'] } }],
+          Actions: [{ Type: 'forward', TargetGroupArn: local.resources.targetGroups['svg-ai-green'] }],
+        }),
+      );
+      testRule = Rules![0]!.RuleArn!;
+    });
+
+    it('is probed with the host it matches', async () => {
+      const topology = await resolveTopology(
+        clients,
+        topologyRequest(local, { testListenerArn: testRule, testHost: 'a.next.svg-ai.test' }),
+      );
+      expect(topology.test).toMatchObject({ kind: 'rule', host: 'a.next.svg-ai.test', url: local.listenerUrl('test') });
+    });
+
+    it.each([
+      [
+        'without a test host',
+        undefined,
+        "answers only for host canary.svg-ai.test, *.next.svg-ai.test; set 'test-host' to one of them, or probes reach another rule",
+      ],
+      [
+        'with a test host it does not match',
+        'svg-ai.test',
+        "answers only for host canary.svg-ai.test, *.next.svg-ai.test, not for 'test-host' svg-ai.test",
+      ],
+    ])('is refused %s, before any change', async (_name, testHost, detail) => {
+      const request = topologyRequest(local, { testListenerArn: testRule, ...(testHost ? { testHost } : {}) });
+      await expect(resolveTopology(clients, request)).rejects.toMatchObject({
+        name: 'TopologyError',
+        subject: 'test-listener',
+        message: `the test rule ${testRule} ${detail}`,
+      });
+    });
+  });
+
   describe('refuses, naming the subject', () => {
     it('an unknown listener ARN', async () => {
       const unknown = local.resources.listeners['production']!.replace(/[0-9a-f]{16}$/, '0123456789abcdef');
