@@ -1,13 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { contractDifferences, loadActionYml } from '@svg-ai-release/action-kit/testing';
+import { contractDifferences, declarationDifferences, loadActionYml } from '@svg-ai-release/action-kit/testing';
 import { fileURLToPath } from 'node:url';
-import { BLUE_GREEN } from '../src/contract.js';
+import { BLUE_GREEN, BLUE_GREEN_INPUTS } from '../src/contract.js';
 
 const metadata = loadActionYml(fileURLToPath(new URL('..', import.meta.url)));
 
 describe('blue-green action.yml', () => {
   it('declares exactly the inputs and outputs of the contract', () => {
     expect(contractDifferences(metadata, BLUE_GREEN)).toEqual([]);
+  });
+
+  it('describes every input as the declaration does: names, descriptions, defaults and required flags, both ways', () => {
+    expect(declarationDifferences(metadata, BLUE_GREEN_INPUTS)).toEqual([]);
   });
   it('runs the bundle on node24', () => {
     expect(metadata.runs).toMatchObject({ using: 'node24', main: 'dist/index.js' });

@@ -7,9 +7,9 @@ const bundle = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 describe('blue-green dist/index.js run as the runner runs it', () => {
   it('fails on a missing required input, naming it, with exit code 1', async () => {
-    const { image: _omitted, ...inputs } = VALID_INPUTS;
+    const { cluster: _omitted, ...inputs } = VALID_INPUTS;
     const result = await runActionProcess(bundle, { inputs });
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain("::error::blue-green: input 'image': is required but was not given");
+    expect(result.stdout).toContain("::error::blue-green: input 'cluster': is required but was not given");
   });
 });

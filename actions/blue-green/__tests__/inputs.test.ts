@@ -21,7 +21,7 @@ describe('readBlueGreenInputs', () => {
   });
 
   it.each([
-    ['no test listener', { 'test-listener-arn': '' }, /^input 'test-listener-arn': is required: blue-green validates/],
+    ['no test listener', { 'test-listener-arn': '' }, /^input 'test-listener-arn': is required but was not given$/],
     [
       'a cluster ARN of the wrong type',
       { cluster: 'arn:aws:ecs:eu-west-1:123456789012:service/svg-ai/x' },
@@ -30,7 +30,7 @@ describe('readBlueGreenInputs', () => {
     [
       'a test listener in another region',
       { 'test-listener-arn': VALID_INPUTS['test-listener-arn']!.replace('eu-west-1', 'us-east-1') },
-      /^input 'test-listener-arn': .* is in region us-east-1, but the action works in eu-west-1/,
+      /^input 'test-listener-arn': .* is in region us-east-1, but 'listener-arn' is in eu-west-1; all resources must be in one region$/,
     ],
     ['an impossible status', { 'smoke-expected-status': '700' }, /^input 'smoke-expected-status': "700" is out of range/],
     ['a service name with spaces', { 'blue-service': 'svg ai' }, /^input 'blue-service': .* is neither an ECS service name/],

@@ -1,9 +1,7 @@
 /** Every input of the blue-green action, read and validated once into a typed, readonly object. */
-import { InputError, parseDuration, parseInteger, parseRequestPath, readWithDefault } from '@svg-ai-release/action-kit';
-import { readRolloutInputs, type RolloutInputs } from '@svg-ai-release/deploy-kit';
-import { BLUE_GREEN } from './contract.js';
-
-const names = BLUE_GREEN.inputs;
+import { readInputs } from '@svg-ai-release/action-kit';
+import { rolloutSettings, type InputSource, type RolloutInputs } from '@svg-ai-release/deploy-kit';
+import { BLUE_GREEN_INPUTS } from './contract.js';
 
 export interface BlueGreenInputs extends RolloutInputs {
   readonly smoke: {
@@ -14,18 +12,16 @@ export interface BlueGreenInputs extends RolloutInputs {
   };
 }
 
-export function readBlueGreenInputs(): BlueGreenInputs {
-  const shared = readRolloutInputs('10m');
-  if (shared.target.testListener === undefined) {
-    throw new InputError(names.testListenerArn, 'is required: blue-green validates the new colour through it before the switch');
-  }
+/** Reads from the runner by default; a resume reads through the release's record instead. */
+export function readBlueGreenInputs(get?: InputSource): BlueGreenInputs {
+  const values = readInputs(BLUE_GREEN_INPUTS, get);
   return {
-    ...shared,
+    ...rolloutSettings(values),
     smoke: {
-      path: readWithDefault(names.smokePath, parseRequestPath, '/ready'),
-      requests: readWithDefault(names.smokeRequests, (i, r) => parseInteger(i, r, { min: 1, max: 10_000 }), '20'),
-      expectedStatus: readWithDefault(names.smokeExpectedStatus, (i, r) => parseInteger(i, r, { min: 100, max: 599 }), '200'),
-      maxLatencyMs: readWithDefault(names.smokeMaxLatency, (i, r) => parseDuration(i, r, { min: 1, max: 60_000 }), '2s'),
+      path: values.smokePath,
+      requests: values.smokeRequests,
+      expectedStatus: values.smokeExpectedStatus,
+      maxLatencyMs: values.smokeMaxLatency,
     },
   };
 }

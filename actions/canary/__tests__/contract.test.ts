@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { contractDifferences, loadActionYml } from '@svg-ai-release/action-kit/testing';
+import { contractDifferences, declarationDifferences, loadActionYml } from '@svg-ai-release/action-kit/testing';
 import { fileURLToPath } from 'node:url';
-import { CANARY } from '../src/contract.js';
+import { CANARY, CANARY_INPUTS } from '../src/contract.js';
 
 const actionDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -10,6 +10,10 @@ describe('canary action.yml', () => {
 
   it('declares exactly the inputs and outputs of the contract', () => {
     expect(contractDifferences(metadata, CANARY)).toEqual([]);
+  });
+
+  it('describes every input as the declaration does: names, descriptions, defaults and required flags, both ways', () => {
+    expect(declarationDifferences(metadata, CANARY_INPUTS)).toEqual([]);
   });
 
   it('runs the bundle on node24', () => {

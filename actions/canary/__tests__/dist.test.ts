@@ -19,4 +19,16 @@ describe('canary dist/index.js run as the runner runs it', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/::error::canary: input 'steps': "10,5,100" must increase strictly/);
   });
+
+  it('reports a refusal before anything changed once: its post step says nothing more and succeeds', async () => {
+    const main = await runActionProcess(bundle, { inputs: { ...VALID_INPUTS, steps: '10,5,100' } });
+    expect(main.exitCode).toBe(1);
+    expect(main.stdout.split('\n').filter((line) => line.startsWith('::error::'))).toHaveLength(1);
+    expect(main.state).toEqual({ started: 'true' });
+
+    // The runner runs the post step with the same inputs and the state the main step saved.
+    const post = await runActionProcess(bundle, { inputs: { ...VALID_INPUTS, steps: '10,5,100' }, state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout.split('\n').filter((line) => /^::(error|warning)::/.test(line))).toEqual([]);
+  });
 });

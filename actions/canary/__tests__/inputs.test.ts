@@ -37,6 +37,10 @@ describe('readCanaryInputs', () => {
     expect(Object.fromEntries(inputs.target.environment)).toEqual({ MODEL_VERSION: '1.4.0' });
   });
 
+  it('needs no image to resume, promote or abort: the rollout recorded it', async () => {
+    for (const mode of ['resume', 'promote', 'abort']) expect((await read({ image: '', mode })).target.image).toBeUndefined();
+  });
+
   it('accepts a listener rule instead of a listener', async () => {
     const rule = LISTENER.replace(':listener/', ':listener-rule/') + '/9683b2d02a6cabee';
     expect((await read({ 'listener-arn': rule })).target.listener.resourceType).toBe('listener-rule');
@@ -97,6 +101,31 @@ describe('readCanaryInputs', () => {
       /^input 'metric-period': is longer than 'analysis-interval'/,
     ],
     ['metric checks that are not JSON', { 'metric-checks': '[{' }, /^input 'metric-checks': is not valid JSON/],
+    [
+      'an ECS cluster ARN in another region',
+      { cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/svg-ai' },
+      /^input 'cluster': .* is in region us-east-1, but 'listener-arn' is in eu-west-1; all resources must be in one region$/,
+    ],
+    [
+      'an ECS service ARN in another region than aws-region',
+      {
+        'aws-region': 'eu-west-1',
+        'blue-service': 'arn:aws:ecs:eu-central-1:123456789012:service/svg-ai/svg-ai-blue',
+      },
+      /^input 'blue-service': .* is in region eu-central-1, but 'aws-region' is eu-west-1; all resources must be in one region$/,
+    ],
+    ['no image with mode deploy', { image: '' }, /^input 'image': is required with mode deploy/],
+    ['a test host without a test listener', { 'test-host': 'canary.example.com' }, /^input 'test-host': needs 'test-listener-arn'/],
+    [
+      'a test host with a scheme',
+      { 'test-listener-arn': TEST_LISTENER, 'test-host': 'https://canary.example.com' },
+      /^input 'test-host': .* is not a host name/,
+    ],
+    [
+      'an error-rate tolerance written as a fraction',
+      { 'error-rate-tolerance': '0.5' },
+      /^input 'error-rate-tolerance': "0.5" is out of range \(allowed: 1 to 100\)/,
+    ],
     ['a time budget under a minute', { 'time-budget': '30s' }, /^input 'time-budget': "30s" is shorter than the minimum 1m/],
   ])('refuses %s, naming the input', async (_name, overrides, pattern) => {
     expect(await refusal(overrides)).toMatch(pattern);

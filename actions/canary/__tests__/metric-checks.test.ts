@@ -12,8 +12,13 @@ const quality = {
 
 describe('parseMetricChecks', () => {
   it('reads a canary-versus-baseline check', () => {
-    const [check] = parseMetricChecks('metric-checks', JSON.stringify([{ ...quality, 'max-drop-ratio': 0.05 }]));
-    expect(check).toMatchObject({ name: 'quality', metricName: 'PredictedQuality', rule: { kind: 'max-drop-ratio', value: 0.05 } });
+    const [check] = parseMetricChecks('metric-checks', JSON.stringify([{ ...quality, 'max-drop-ratio': 1.05 }]));
+    expect(check).toMatchObject({
+      name: 'quality',
+      metricName: 'PredictedQuality',
+      allowNoData: false,
+      rule: { kind: 'max-drop-ratio', value: 1.05 },
+    });
   });
 
   it('reads an absolute threshold without dimensions', () => {
@@ -23,6 +28,11 @@ describe('parseMetricChecks', () => {
     );
     expect(check?.rule).toEqual({ kind: 'max', value: 2 });
     expect(check?.dimensions).toEqual({});
+  });
+
+  it('accepts a ratio of exactly 1 (no regression allowed) and allow-no-data', () => {
+    const [check] = parseMetricChecks('metric-checks', JSON.stringify([{ ...quality, 'max-rise-ratio': 1, 'allow-no-data': true }]));
+    expect(check).toMatchObject({ allowNoData: true, rule: { kind: 'max-rise-ratio', value: 1 } });
   });
 
   it.each([
@@ -35,10 +45,16 @@ describe('parseMetricChecks', () => {
     ['a bad statistic', [{ ...quality, stat: 'Median', min: 1 }], /stat 'Median' is not one of/],
     [
       'a ratio without baseline dimensions',
-      [{ ...quality, 'baseline-dimensions': {}, 'max-drop-ratio': 0.1 }],
+      [{ ...quality, 'baseline-dimensions': {}, 'max-drop-ratio': 1.1 }],
       /needs 'canary-dimensions' and 'baseline-dimensions'/,
     ],
-    ['a negative ratio', [{ ...quality, 'max-drop-ratio': -1 }], /must not be negative/],
+    ['a negative ratio', [{ ...quality, 'max-drop-ratio': -1 }], /'max-drop-ratio' is -1; a ratio to the baseline must be 1 or more/],
+    [
+      'a ratio written as a fraction',
+      [{ ...quality, 'max-rise-ratio': 0.05 }],
+      /'max-rise-ratio' is 0.05; a ratio to the baseline must be 1 or more/,
+    ],
+    ['allow-no-data that is not a boolean', [{ ...quality, min: 1, 'allow-no-data': 'yes' }], /'allow-no-data' must be true or false/],
     [
       'a duplicate name',
       [

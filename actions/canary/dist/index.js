@@ -66689,7 +66689,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5994);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4652);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -66698,7 +66698,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5994:
+/***/ 4652:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69970,23 +69970,105 @@ function getIDToken(aud) {
  * optional ones parsed from their default (from action.yml) or left undefined.
  */
 function readRequired(name, parse) {
-    const raw = getInput(name);
+    const raw = core.getInput(name);
     if (raw.trim() === '')
-        throw new errors_InputError(name, 'is required but was not given');
+        throw new InputError(name, 'is required but was not given');
     return parse(name, raw);
 }
 function readOptional(name, parse) {
-    const raw = getInput(name);
+    const raw = core.getInput(name);
     return raw.trim() === '' ? undefined : parse(name, raw);
 }
 /** Reads an input whose action.yml declares a default: the runner always passes a value. */
 function readWithDefault(name, parse, fallback) {
-    const raw = getInput(name);
+    const raw = core.getInput(name);
     return parse(name, raw.trim() === '' ? fallback : raw);
 }
 /** A plain string input, trimmed. */
 const asString = (_input, raw) => raw.trim();
 //# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ../../packages/action-kit/lib/declare.js
+/**
+ * One declaration per input. Each input is declared once, with its action.yml name, its description,
+ * whether it is required, the default text action.yml gives it, and the strict parser that reads it.
+ * The typed reader is derived from the declaration (`readInputs`), and a test helper
+ * (`declarationDifferences` in `@svg-ai-release/action-kit/testing`) compares the declaration with
+ * action.yml both ways, so that names, descriptions, defaults and required flags cannot drift.
+ *
+ * ```ts
+ * export const INPUTS = declareInputs({
+ *   cluster: input.required({ name: 'cluster', description: 'Name or ARN of the ECS cluster.', parse: asString }),
+ *   bakeTime: input.withDefault({ name: 'bake-time', description: 'How long each step bakes.', default: '5m', parse: parseDuration }),
+ *   alarms: input.optional({ name: 'alarms', description: 'CloudWatch alarm names.', parse: parseList }),
+ * });
+ * const values = readInputs(INPUTS); // { cluster: string; bakeTime: number; alarms: string[] | undefined }
+ * ```
+ */
+
+
+const input = {
+    required: (spec) => ({ kind: 'required', ...spec }),
+    withDefault: (spec) => ({ kind: 'default', ...spec }),
+    optional: (spec) => ({ kind: 'optional', ...spec }),
+    defaultOrOff: (spec) => ({ kind: 'default-or-off', ...spec }),
+};
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/**
+ * Checks a declaration once, when the action's module loads: names are kebab-case and unique,
+ * descriptions are not empty, and every default parses (a default its own parser refuses would fail
+ * every run that relies on it).
+ */
+function declareInputs(declaration) {
+    const seen = new Set();
+    for (const [key, spec] of Object.entries(declaration)) {
+        if (!KEBAB.test(spec.name))
+            throw new Error(`input declaration '${key}': name '${spec.name}' is not kebab-case`);
+        if (seen.has(spec.name))
+            throw new Error(`input declaration '${key}': name '${spec.name}' is declared twice`);
+        seen.add(spec.name);
+        if (spec.description.trim() === '')
+            throw new Error(`input declaration '${key}' (${spec.name}) has no description`);
+        if (spec.kind === 'default' || spec.kind === 'default-or-off')
+            spec.parse(spec.name, spec.default);
+    }
+    return Object.freeze({ ...declaration });
+}
+/** Combines declarations (e.g. the inputs two actions share and the ones of each), refusing a key or name given twice. */
+function mergeInputs(a, b) {
+    for (const key of Object.keys(b))
+        if (key in a)
+            throw new Error(`input declaration '${key}' is declared twice`);
+    return declareInputs({ ...a, ...b });
+}
+function inputNames(declaration) {
+    return Object.freeze(Object.fromEntries(Object.entries(declaration).map(([key, spec]) => [key, spec.name])));
+}
+/** Reads one input's raw text through its declaration (`get` returns the runner's value, '' when not set). */
+function readInput(spec, get = getInput) {
+    const raw = get(spec.name);
+    if (raw.trim() !== '')
+        return spec.parse(spec.name, raw);
+    switch (spec.kind) {
+        case 'required':
+            throw new errors_InputError(spec.name, 'is required but was not given');
+        case 'default':
+            return spec.parse(spec.name, spec.default);
+        case 'optional':
+        case 'default-or-off':
+            return undefined;
+    }
+}
+/**
+ * Reads every declared input, in declaration order, into a readonly object with the declaration's keys.
+ * The first refusal is thrown; it names the input, the value and what is allowed.
+ */
+function readInputs(declaration, get = getInput) {
+    const values = {};
+    for (const [key, spec] of Object.entries(declaration))
+        values[key] = readInput(spec, get);
+    return Object.freeze(values);
+}
+//# sourceMappingURL=declare.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/run-action.js
 
 
@@ -70055,43 +70137,6 @@ function actionContract(contract) {
     });
 }
 //# sourceMappingURL=contract.js.map
-;// CONCATENATED MODULE: ../../packages/action-kit/lib/deploy-target.js
-/**
- * Reading the inputs that name what a rollout drives, shared by the canary and blue-green
- * actions: the production listener (or rule), the optional test listener, the cluster and the
- * two services, the image and its container settings, and where the AWS clients point.
- */
-
-
-
-const LISTENER_TYPES = { service: 'elasticloadbalancing', resourceTypes: ['listener', 'listener-rule'] };
-function readDeployTarget(names) {
-    const explicitRegion = readOptional(names.awsRegion, parseRegion);
-    const listener = readRequired(names.listenerArn, (input, raw) => parseArn(input, raw, { ...LISTENER_TYPES, region: explicitRegion }));
-    const region = explicitRegion ?? listener.region;
-    const testListener = readOptional(names.testListenerArn, (input, raw) => parseArn(input, raw, { ...LISTENER_TYPES, region }));
-    if (testListener && testListener.arn === listener.arn) {
-        throw new errors_InputError(names.testListenerArn, `is the production listener itself; give a listener that reaches only the idle colour`);
-    }
-    const blueService = readRequired(names.blueService, (input, raw) => parseEcsRef(input, raw, 'service'));
-    const greenService = readRequired(names.greenService, (input, raw) => parseEcsRef(input, raw, 'service'));
-    if (blueService === greenService) {
-        throw new errors_InputError(names.greenService, `names the same service as '${names.blueService}' (${blueService}); blue and green must differ`);
-    }
-    return {
-        listener,
-        testListener,
-        cluster: readRequired(names.cluster, (input, raw) => parseEcsRef(input, raw, 'cluster')),
-        blueService,
-        greenService,
-        image: readRequired(names.image, parseImageDigestRef),
-        containerName: readOptional(names.containerName, asString),
-        environment: readOptional(names.environment, parseKeyValueList) ?? new Map(),
-        region,
-        endpointUrl: readOptional(names.endpointUrl, parseHttpUrl),
-    };
-}
-//# sourceMappingURL=deploy-target.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/version.js
 /**
  * The release of svg-ai-release these actions belong to (one version for the repository). It goes
@@ -70595,7 +70640,8 @@ function clientConfig(settings) {
         region: settings.region,
         maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         retryMode: 'adaptive',
-        customUserAgent: settings.userAgent ?? 'svg-ai-release',
+        // As pairs: a plain string would be sent with its space escaped (`svg-ai-release/1.2.0-canary`).
+        customUserAgent: userAgentPairs(settings.userAgent ?? 'svg-ai-release'),
         ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         ...(settings.credentials ? { credentials: { ...settings.credentials } } : {}),
     };
@@ -70615,16 +70661,45 @@ function createClients(settings) {
         },
     };
 }
+/** `svg-ai-release/1.2.0 canary` as the SDK's user-agent pairs, so that it is sent as written. */
+function userAgentPairs(text) {
+    return text
+        .split(/\s+/)
+        .filter((part) => part !== '')
+        .map((part) => {
+        const slash = part.indexOf('/');
+        return slash < 0 ? [part] : [part.slice(0, slash), part.slice(slash + 1)];
+    });
+}
 //# sourceMappingURL=clients.js.map
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ../../packages/aws/lib/probe.js
+/**
+ * Synthetic requests through the test listener, which forwards only to the new colour: the smoke
+ * check before any production traffic moves, and fast detection during bakes (the detection bound
+ * becomes the probe interval rather than CloudWatch's publication period).
+ *
+ * Requests go to the load balancer's address, with the host name the test listener (rule) answers for
+ * as Host header and, over HTTPS, as TLS server name; the certificate is verified against that name
+ * (CAs beyond Node's own come from NODE_EXTRA_CA_CERTS). Without a host name, the load balancer's DNS
+ * name is used, as a browser would.
+ */
+
+
+
 class HttpProbe {
-    baseUrl;
-    headers;
+    options;
+    base;
     constructor(
-    /** e.g. `http://internal-svg-ai-test-123.eu-west-1.elb.amazonaws.com:8443` */
-    baseUrl, headers = { 'user-agent': 'svg-ai-release-probe' }) {
-        this.baseUrl = baseUrl;
-        this.headers = headers;
+    /** e.g. `https://internal-svg-ai-test-123.eu-west-1.elb.amazonaws.com:8443` */
+    baseUrl, options = {}) {
+        this.options = options;
+        this.base = new URL(baseUrl);
     }
     async send(request) {
         const responses = [];
@@ -70634,33 +70709,73 @@ class HttpProbe {
     }
     async read(path, timeoutMs) {
         try {
-            const response = await fetch(new URL(path, this.baseUrl), { headers: this.headers, signal: AbortSignal.timeout(timeoutMs) });
-            return { status: response.status, body: await response.text() };
+            const { status, body } = await this.exchange({ path, timeoutMs, method: 'GET' });
+            return { status, body };
         }
         catch (error) {
-            return { status: undefined, body: error instanceof Error ? error.message : String(error) };
+            return { status: undefined, body: describe(error, timeoutMs) };
         }
     }
     async once(request) {
         const started = performance.now();
         try {
-            const response = await fetch(new URL(request.path, this.baseUrl), {
+            const { status } = await this.exchange({
+                path: request.path,
+                timeoutMs: request.timeoutMs,
                 method: request.method ?? 'GET',
-                headers: { ...this.headers, ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}) },
                 ...(request.body !== undefined ? { body: request.body } : {}),
-                signal: AbortSignal.timeout(request.timeoutMs),
             });
-            await response.arrayBuffer();
-            return { status: response.status, latencyMs: performance.now() - started };
+            return { status, latencyMs: performance.now() - started };
         }
         catch (error) {
-            return {
-                status: undefined,
-                latencyMs: performance.now() - started,
-                error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-            };
+            return { status: undefined, latencyMs: performance.now() - started, error: describe(error, request.timeoutMs) };
         }
     }
+    exchange(request) {
+        const host = this.options.host;
+        const https = this.base.protocol === 'https:';
+        const port = this.base.port ? Number(this.base.port) : https ? 443 : 80;
+        const headers = {
+            'user-agent': this.options.userAgent ?? 'svg-ai-release-probe',
+            host: host ?? this.base.host,
+            ...(request.body !== undefined
+                ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(request.body)) }
+                : {}),
+        };
+        const options = {
+            hostname: this.base.hostname,
+            port,
+            path: request.path,
+            method: request.method,
+            headers,
+            signal: AbortSignal.timeout(request.timeoutMs),
+            ...(https ? { servername: host ?? this.base.hostname, rejectUnauthorized: true } : {}),
+            ...(https && this.options.ca ? { ca: [...external_node_tls_.rootCertificates, this.options.ca] } : {}),
+        };
+        return new Promise((resolve, reject) => {
+            const onResponse = (response) => {
+                const chunks = [];
+                response.on('data', (chunk) => chunks.push(chunk));
+                response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+                response.on('error', reject);
+            };
+            const req = https ? (0,external_node_https_.request)(options, onResponse) : (0,external_node_http_.request)(options, onResponse);
+            req.on('error', reject);
+            req.end(request.body);
+        });
+    }
+}
+function describe(error, timeoutMs) {
+    // Duck-typed: errors from Node's own modules may come from another realm (e.g. under a test runner's VM).
+    if (typeof error !== 'object' || error === null || !('message' in error))
+        return String(error);
+    const { name, message } = error;
+    // The request's signal is a timeout: its abort is the time running out.
+    if (name === 'AbortError')
+        return `TimeoutError: no response within ${timeoutMs} ms`;
+    const code = error.code;
+    const text = String(message);
+    return `${String(name ?? 'Error')}: ${text}${typeof code === 'string' && !text.includes(code) ? ` (${code})` : ''}`;
 }
 //# sourceMappingURL=probe.js.map
 ;// CONCATENATED MODULE: ../../packages/aws/lib/arns.js
@@ -70753,7 +70868,12 @@ async function resolveTopology(clients, request) {
     if (groups.length !== 2) {
         throw new TopologyError('listener', `${production.kind} ${request.listenerArn} forwards to ${groups.length} target group(s); a blue/green rollout needs a forward action with exactly two (blue and green)`);
     }
-    const { services, failures } = await awsCall(`DescribeServices in ${request.cluster}`, () => clients.ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.blueService, request.greenService] })));
+    const { services, failures } = await awsCall(`DescribeServices in ${request.cluster}`, () => clients.ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.blueService, request.greenService] }))).catch((error) => {
+        if (error instanceof AwsCallError && error.code === 'ClusterNotFoundException') {
+            throw new TopologyError('cluster', `ECS cluster ${request.cluster} was not found: check the name and the region (${error.message})`);
+        }
+        throw error;
+    });
     const sides = {};
     for (const [colour, wanted] of [
         ['blue', request.blueService],
@@ -70791,9 +70911,16 @@ async function resolveTopology(clients, request) {
         if (!dns || !described.port)
             throw new TopologyError('test-listener', `cannot tell where ${request.testListenerArn} answers (no DNS name or port)`);
         const scheme = described.protocol === 'HTTPS' ? 'https' : 'http';
+        await checkTestHost(clients, described, scheme, request.testHost);
         const { port: _port, protocol: _protocol, ...target } = described;
-        test = { ...target, url: `${scheme}://${dns}:${described.port}` };
+        test = { ...target, url: `${scheme}://${dns}:${described.port}`, ...(request.testHost ? { host: request.testHost } : {}) };
     }
+    await refuseSharedTraffic(clients, {
+        production,
+        ...(test ? { test } : {}),
+        sides,
+        testListenerArn: request.testListenerArn,
+    });
     const { port: _port, protocol: _protocol, ...productionTarget } = production;
     return {
         production: productionTarget,
@@ -70802,6 +70929,90 @@ async function resolveTopology(clients, request) {
         sides,
         ...(test ? { test } : {}),
     };
+}
+/**
+ * Rule mode is only safe when nothing else shares what the rollout changes. Before any change, every
+ * listener and rule of the load balancer is read (in rule mode), and the rollout is refused when:
+ * - the test listener is the listener of the production rule: pointing its default action at the new
+ *   colour would send it every request of that port that no rule matches, unvalidated;
+ * - any other listener or rule forwards to the blue or green target group: a rollout scales a colour to
+ *   zero (the old one after promotion, the new one after a rollback), which would leave it forwarding
+ *   to nothing.
+ */
+async function refuseSharedTraffic(clients, topology) {
+    const { production, test, sides } = topology;
+    if (test && production.kind === 'rule' && test.kind === 'listener' && test.arn === production.listenerArn) {
+        throw new TopologyError('test-listener', `the test listener ${test.arn} is the listener of the production rule ${production.arn}: deploying points its ` +
+            'default action at the new colour, which would serve every request no rule matches before it is validated; ' +
+            'give a separate test listener, or a test rule');
+    }
+    // A production listener owns its port: what else forwards to the colours is a test path. A rule shares
+    // its listener, so in rule mode everything else on the load balancer is read.
+    if (production.kind !== 'rule')
+        return;
+    const { Listeners } = await awsCall(`DescribeListeners of ${production.loadBalancerArn}`, () => clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: production.loadBalancerArn })));
+    const ours = new Set([production.arn, ...(test ? [test.arn] : [])]);
+    const byGroup = new Map([
+        [sides.blue.targetGroupArn, 'blue'],
+        [sides.green.targetGroupArn, 'green'],
+    ]);
+    const conflicts = [];
+    for (const listener of Listeners ?? []) {
+        if (!listener.ListenerArn)
+            continue;
+        const listenerArn = listener.ListenerArn;
+        const { Rules } = await awsCall(`DescribeRules of ${listenerArn}`, () => clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn })));
+        for (const rule of Rules ?? []) {
+            // A listener's default action is its default rule; the listener ARN names it for the user.
+            const arn = rule.IsDefault ? listenerArn : (rule.RuleArn ?? '');
+            if (ours.has(arn))
+                continue;
+            for (const group of forwardTargets(rule.Actions)) {
+                const colour = byGroup.get(group.arn);
+                if (colour !== undefined && group.weight > 0) {
+                    const what = rule.IsDefault ? `listener ${listenerArn} (its default action)` : `rule ${arn}`;
+                    conflicts.push(`${what} forwards to the ${colour} target group ${group.arn}`);
+                }
+            }
+        }
+    }
+    if (conflicts.length > 0) {
+        throw new TopologyError('listener', `${conflicts.join('; ')}; a rollout scales a colour to zero (the old one after promotion, the new one after a rollback), ` +
+            `which would leave that forwarding to nothing. Point it elsewhere, or give that listener or rule as 'listener-arn'`);
+    }
+}
+/** `*.example.com` and `api-?.example.com` as the ALB matches host-header values (case-insensitive). */
+function hostMatches(pattern, host) {
+    const regex = pattern
+        .toLowerCase()
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${regex}$`).test(host.toLowerCase());
+}
+/**
+ * Probes must reach the new colour the way the test path routes: a test rule with a host-header condition
+ * answers only for those hosts, and an HTTPS listener's certificate covers its host names, not the load
+ * balancer's DNS name. Without the matching `test-host`, the probes would be answered by something else
+ * (the default action) or fail certificate verification, so the rollout is refused before any change.
+ */
+async function checkTestHost(clients, test, scheme, testHost) {
+    if (test.kind === 'rule') {
+        const { Rules } = await awsCall(`DescribeRules ${test.arn}`, () => clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [test.arn] })));
+        const hosts = (Rules?.[0]?.Conditions ?? [])
+            .filter((condition) => condition.Field === 'host-header')
+            .flatMap((condition) => condition.HostHeaderConfig?.Values ?? condition.Values ?? []);
+        if (hosts.length > 0 && testHost === undefined) {
+            throw new TopologyError('test-listener', `the test rule ${test.arn} answers only for host ${hosts.join(', ')}; set 'test-host' to one of them, or probes reach another rule`);
+        }
+        if (hosts.length > 0 && testHost !== undefined && !hosts.some((pattern) => hostMatches(pattern, testHost))) {
+            throw new TopologyError('test-listener', `the test rule ${test.arn} answers only for host ${hosts.join(', ')}, not for 'test-host' ${testHost}`);
+        }
+    }
+    if (scheme === 'https' && testHost === undefined) {
+        throw new TopologyError('test-listener', `the test listener of ${test.arn} is HTTPS: its certificate names your host, not the load balancer's DNS name; ` +
+            "set 'test-host' to the name the certificate covers");
+    }
 }
 //# sourceMappingURL=topology.js.map
 ;// CONCATENATED MODULE: ../../packages/aws/lib/router.js
@@ -70880,22 +71091,52 @@ function withWeights(actions, topology, weights, resourceArn = topology.producti
 //# sourceMappingURL=router.js.map
 ;// CONCATENATED MODULE: ../../packages/aws/lib/state.js
 /**
- * The rollout lock and progress record, kept as tags on the production listener (or rule): next to
- * the traffic it governs, readable in the console, and gone with the listener. Tag values allow only
- * letters, digits, spaces and `_ . : / = + - @`; other values are stored base64url-encoded behind a
- * `b64:` prefix so that they read back exactly.
+ * The rollout lock and record, kept as tags on the production listener (or rule): next to the traffic
+ * it governs, readable in the console, and gone with the listener. The record holds what a later run
+ * needs to continue the rollout from the lock alone (image, model version, colours, the step reached,
+ * the task definition, and the rollout's definition: plan and analysis settings).
+ *
+ * Within AWS's documented tag limits: at most 50 tags per resource (`aws:` tags not counted), keys of
+ * 127 and values of 255 Unicode characters (the ELB guide; the API reference allows 128 and 256, so the
+ * stricter figures are kept). Values allow only letters, digits, spaces and `_ . : / = + - @`; others are
+ * stored base64url-encoded behind a `b64:` prefix. A value longer than one tag holds continues in
+ * numbered tags (`<key>.2`, `<key>.3`, …), so long definitions fit as long as the tag budget allows.
  */
 
 
 const TAG_PREFIX = 'svg-ai-release:';
-const FIELDS = ['rollout-id', 'owner', 'run-url', 'image', 'model-version', 'canary', 'phase', 'step', 'started-at'];
-const PLAIN = /^[\p{L}\p{N}\s_.:/=+\-@]{0,256}$/u;
+/** AWS's limits as the ELB guide states them. */
+const MAX_TAGS_PER_RESOURCE = 50;
+const MAX_TAG_VALUE_LENGTH = 255;
+const FIELDS = [
+    'rollout-id',
+    'owner',
+    'run-url',
+    'image',
+    'model-version',
+    'canary',
+    'phase',
+    'step',
+    'started-at',
+    'task-definition',
+    'definition',
+];
+const PLAIN = /^[\p{L}\p{N}\s_.:/=+\-@]*$/u;
 const PHASES = ['deploying', 'stepping', 'paused', 'promoting', 'rolling-back'];
 function encodeTagValue(value) {
-    return PLAIN.test(value) && !value.startsWith('b64:') ? value : `b64:${Buffer.from(value, 'utf8').toString('base64url')}`;
+    return PLAIN.test(value) && !value.startsWith('b64:') && value.trim() === value
+        ? value
+        : `b64:${Buffer.from(value, 'utf8').toString('base64url')}`;
 }
 function decodeTagValue(value) {
     return value.startsWith('b64:') ? Buffer.from(value.slice(4), 'base64url').toString('utf8') : value;
+}
+/** `svg-ai-release:definition`, then `svg-ai-release:definition.2`, … */
+function chunkKey(field, index) {
+    return index === 0 ? TAG_PREFIX + field : `${TAG_PREFIX}${field}.${index + 1}`;
+}
+function isLockKey(key) {
+    return key !== undefined && key.startsWith(TAG_PREFIX);
 }
 function lockToTags(lock) {
     const values = {
@@ -70908,17 +71149,33 @@ function lockToTags(lock) {
         phase: lock.phase,
         step: String(lock.stepIndex),
         'started-at': new Date(lock.startedAt).toISOString(),
+        'task-definition': lock.taskDefinition,
+        definition: lock.definition,
     };
-    return FIELDS.filter((field) => values[field] !== undefined).map((field) => ({
-        Key: TAG_PREFIX + field,
-        Value: encodeTagValue(values[field]),
-    }));
+    const tags = [];
+    for (const field of FIELDS) {
+        const value = values[field];
+        if (value === undefined)
+            continue;
+        const encoded = encodeTagValue(value);
+        const count = Math.max(1, Math.ceil(encoded.length / MAX_TAG_VALUE_LENGTH));
+        for (let i = 0; i < count; i++) {
+            tags.push({ Key: chunkKey(field, i), Value: encoded.slice(i * MAX_TAG_VALUE_LENGTH, (i + 1) * MAX_TAG_VALUE_LENGTH) });
+        }
+    }
+    return tags;
 }
 /** The lock the tags describe; undefined when there is none; an error when the tags are damaged (edited by hand). */
 function tagsToLock(tags) {
+    const byKey = new Map(tags.filter((t) => isLockKey(t.Key)).map((t) => [t.Key, t.Value ?? '']));
     const value = (field) => {
-        const tag = tags.find((t) => t.Key === TAG_PREFIX + field);
-        return tag?.Value === undefined ? undefined : decodeTagValue(tag.Value);
+        const first = byKey.get(chunkKey(field, 0));
+        if (first === undefined)
+            return undefined;
+        let encoded = first;
+        for (let i = 1; byKey.has(chunkKey(field, i)); i++)
+            encoded += byKey.get(chunkKey(field, i));
+        return decodeTagValue(encoded);
     };
     const rolloutId = value('rollout-id');
     if (rolloutId === undefined)
@@ -70933,21 +71190,34 @@ function tagsToLock(tags) {
         !Number.isInteger(step) ||
         Number.isNaN(startedAt) ||
         !targetImage) {
-        throw new Error(`the rollout lock tags (${TAG_PREFIX}*) are damaged: ${JSON.stringify(tags.filter((t) => t.Key?.startsWith(TAG_PREFIX)))}`);
+        throw new Error(`the rollout lock tags (${TAG_PREFIX}*) are damaged: ${JSON.stringify(Object.fromEntries(byKey))}`);
     }
-    const runUrl = value('run-url');
-    const modelVersion = value('model-version');
+    const optional = (field, name) => {
+        const found = value(field);
+        return found === undefined ? {} : { [name]: found };
+    };
     return {
         rolloutId,
         owner: value('owner') ?? 'unknown',
-        ...(runUrl !== undefined ? { runUrl } : {}),
+        ...optional('run-url', 'runUrl'),
         targetImage,
-        ...(modelVersion !== undefined ? { modelVersion } : {}),
+        ...optional('model-version', 'modelVersion'),
         canaryColour: canary,
         phase: phase,
         stepIndex: step,
         startedAt,
+        ...optional('task-definition', 'taskDefinition'),
+        ...optional('definition', 'definition'),
     };
+}
+/** Writing the lock would take the resource past AWS's tag limit. */
+class TagBudgetError extends Error {
+    name = 'TagBudgetError';
+}
+function budgetMessage(resourceArn, needed, others) {
+    return (`the rollout lock needs ${needed} tags on ${resourceArn}, which already has ${others} other tags; AWS allows ` +
+        `${MAX_TAGS_PER_RESOURCE} per resource: remove ${needed + others - MAX_TAGS_PER_RESOURCE} of its other tags, or give ` +
+        'shorter inputs (environment, metric-checks, alarms) so that the record needs fewer tags');
 }
 class ListenerTagStateStore {
     clients;
@@ -70958,21 +71228,48 @@ class ListenerTagStateStore {
         this.clients = clients;
         this.resourceArn = resourceArn;
     }
-    async read() {
+    async tags() {
         const { TagDescriptions } = await awsCall(`DescribeTags ${this.resourceArn}`, () => this.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTagsCommand */.yRM({ ResourceArns: [this.resourceArn] })));
-        return tagsToLock(TagDescriptions?.[0]?.Tags ?? []);
+        return TagDescriptions?.[0]?.Tags ?? [];
+    }
+    async read() {
+        return tagsToLock(await this.tags());
     }
     async write(lock) {
         const tags = lockToTags(lock);
-        await awsCall(`AddTags ${this.resourceArn}`, () => this.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* AddTagsCommand */.yjM({ ResourceArns: [this.resourceArn], Tags: tags })));
-        // Optional fields absent from this lock must not survive from an earlier one.
-        const stale = FIELDS.map((field) => TAG_PREFIX + field).filter((key) => !tags.some((tag) => tag.Key === key));
-        if (stale.length > 0) {
-            await awsCall(`RemoveTags ${this.resourceArn}`, () => this.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* RemoveTagsCommand */.L1A({ ResourceArns: [this.resourceArn], TagKeys: stale })));
+        const current = await this.tags();
+        const others = current.filter((tag) => !isLockKey(tag.Key) && !tag.Key?.startsWith('aws:')).length;
+        const keys = new Set(tags.map((tag) => tag.Key));
+        const stale = current.map((tag) => tag.Key).filter((key) => isLockKey(key) && !keys.has(key));
+        // Keys of the old lock are still there while the new one is added: count them, as AWS does.
+        if (others + keys.size + stale.length > MAX_TAGS_PER_RESOURCE && stale.length > 0) {
+            await this.remove(stale);
+            stale.length = 0;
         }
+        if (others + keys.size > MAX_TAGS_PER_RESOURCE)
+            throw new TagBudgetError(budgetMessage(this.resourceArn, keys.size, others));
+        try {
+            await awsCall(`AddTags ${this.resourceArn}`, () => this.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* AddTagsCommand */.yjM({ ResourceArns: [this.resourceArn], Tags: tags })));
+        }
+        catch (error) {
+            // Another writer added tags in between: say what the budget is, not only that it ran out.
+            if (error instanceof AwsCallError && (error.code === 'TooManyTags' || error.code === 'TooManyTagsException')) {
+                const now = (await this.tags()).filter((tag) => !isLockKey(tag.Key) && !tag.Key?.startsWith('aws:')).length;
+                throw new TagBudgetError(`${budgetMessage(this.resourceArn, keys.size, now)} (AddTags: ${error.message})`);
+            }
+            throw error;
+        }
+        // Fields absent from this lock (or chunks it no longer needs) must not survive from an earlier one.
+        if (stale.length > 0)
+            await this.remove(stale);
     }
     async clear() {
-        await awsCall(`RemoveTags ${this.resourceArn}`, () => this.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* RemoveTagsCommand */.L1A({ ResourceArns: [this.resourceArn], TagKeys: FIELDS.map((field) => TAG_PREFIX + field) })));
+        const keys = (await this.tags()).map((tag) => tag.Key).filter((key) => isLockKey(key));
+        if (keys.length > 0)
+            await this.remove(keys);
+    }
+    async remove(keys) {
+        await awsCall(`RemoveTags ${this.resourceArn}`, () => this.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* RemoveTagsCommand */.L1A({ ResourceArns: [this.resourceArn], TagKeys: [...keys] })));
     }
 }
 //# sourceMappingURL=state.js.map
@@ -71201,6 +71498,8 @@ async function deploy(run) {
     run.record.update({
         revision: { ...run.record.revision, taskDefinition: prepared.taskDefinition, taskDefinitionReused: prepared.reused },
     });
+    // Kept with the lock from the next progress write on, so a later run (resume, promote) reports it too.
+    run.lock = { ...run.lock, taskDefinition: prepared.taskDefinition };
     logger.info(`${canary} runs ${prepared.taskDefinition} (${prepared.reused ? 'reused an identical revision' : 'registered'}), ` +
         `${desiredCount} tasks like ${stable}`);
     const deadline = since + config.health.timeoutMs;
@@ -71391,6 +71690,7 @@ function isDuration(ms) {
 
 
 
+
 async function preflight(setup) {
     const problems = configurationProblems(setup);
     if (problems.length > 0)
@@ -71405,7 +71705,48 @@ async function preflight(setup) {
         }
         setup.ports.logger.warn(`taking over the lock of ${describeLock(existing)}`);
     }
+    if (setup.mode === 'deploy') {
+        const missing = await missingEvidence(setup, weights);
+        if (missing.length > 0)
+            return refuse(missing.join('; '));
+    }
     return setup.mode === 'deploy' ? startNew(setup, weights, existing) : continueExisting(setup, weights, existing);
+}
+/** How far back a user metric must have data for preflight to believe it exists. */
+const METRIC_LOOKBACK_MS = 60 * 60_000;
+/**
+ * What the analysis will judge must exist before any traffic moves: a misspelt alarm name, or a metric
+ * query that matches nothing, would otherwise only be found (as inconclusive or ignored evidence) later.
+ * Every named alarm must exist; every user metric must have had data on the live colour within the last
+ * hour, unless its check allows it to be empty.
+ */
+async function missingEvidence(setup, weights) {
+    const { metrics, clock } = setup.ports;
+    const { analysis } = setup.config;
+    const problems = [];
+    const alarms = analysis.alarms ?? [];
+    if (alarms.length > 0) {
+        const states = await setup.call('read alarms', () => metrics.alarmStates(alarms));
+        const missing = alarms.filter((name) => states.find((status) => status.name === name)?.state === undefined);
+        if (missing.length > 0) {
+            problems.push(`no CloudWatch alarm is named ${missing.map((name) => `'${name}'`).join(', ')} (input 'alarms'); check the spelling and the region`);
+        }
+    }
+    const live = liveColourOf(weights);
+    if (live === undefined)
+        return problems;
+    const end = clock.now() - analysis.publicationDelayMs;
+    const window = { start: end - METRIC_LOOKBACK_MS, end };
+    for (const check of analysis.userMetrics ?? []) {
+        if (check.allowNoData)
+            continue;
+        const value = await setup.call(`read metric ${check.name}`, () => metrics.userMetric(check.query, { colour: live, role: 'baseline' }, window));
+        if (value === undefined) {
+            problems.push(`metric check '${check.name}' (input 'metric-checks') has no data on the live colour in the last hour; ` +
+                'check its namespace, metric name and dimensions, or set allow-no-data if the new revision publishes it first');
+        }
+    }
+    return problems;
 }
 /** Everything that can be refused without looking at the world. */
 function configurationProblems(setup) {
@@ -71419,6 +71760,7 @@ function configurationProblems(setup) {
     if (!(config.analysis.minRequests >= 1)) {
         problems.push(`analysis.minRequests is ${config.analysis.minRequests}; it must be 1 or more, or a canary without traffic could pass`);
     }
+    problems.push(...ratioProblems(config.analysis));
     if (mode === 'deploy' && config.timeBudgetMs !== undefined && problems.length === 0) {
         const estimate = worstCaseDuration(plan, durationAllowances(config));
         if (estimate.totalMs > config.timeBudgetMs) {
@@ -71428,6 +71770,20 @@ function configurationProblems(setup) {
         }
     }
     return problems;
+}
+/** A ratio below 1 would fail a canary that is better than its baseline. */
+function ratioProblems(analysis) {
+    const ratios = [
+        ['analysis.errorRate.maxRatio', analysis.errorRate?.maxRatio],
+        ['analysis.latency.maxRatio', analysis.latency?.maxRatio],
+        ...(analysis.userMetrics ?? []).map((check) => [
+            `analysis.userMetrics ${check.name} maxRatio`,
+            check.kind === 'relative' ? check.maxRatio : undefined,
+        ]),
+    ];
+    return ratios
+        .filter(([, ratio]) => ratio !== undefined && !(ratio >= 1))
+        .map(([name, ratio]) => `${name} is ${ratio}; a ratio to the baseline must be 1 or more (1.5 allows 1.5 times the baseline)`);
 }
 /** `deploy`: only from a clean 100/0, which names the live (stable) and idle (canary) colours. */
 async function startNew(setup, weights, existing) {
@@ -71453,6 +71809,7 @@ async function startNew(setup, weights, existing) {
         phase: 'deploying',
         stepIndex: 0,
         startedAt: setup.startedAt,
+        ...(config.definition !== undefined ? { definition: config.definition } : {}),
     };
     return start(setup, { lock, weights, state: { name: 'deploying' } });
 }
@@ -71545,7 +71902,14 @@ async function continueUnlocked(setup, weights) {
 }
 async function start(setup, begin) {
     const { lock, weights, state, resumedFrom } = begin;
-    const acquired = await acquireLock(setup, lock);
+    let acquired;
+    try {
+        acquired = await acquireLock(setup, lock);
+    }
+    catch (error) {
+        // Nothing has changed yet: the lock is the first write, so a failure to write it is a refusal, named as such.
+        return refuse(`could not take the rollout lock: ${errors_errorMessage(error)}`);
+    }
     if (!acquired.acquired) {
         const holder = acquired.holder ? describeLock(acquired.holder) : 'nobody (the lock did not stick)';
         return refuse(`another run took the lock at the same moment: ${holder}`);
@@ -71555,7 +71919,10 @@ async function start(setup, begin) {
     setup.record.update({
         rolloutId: lock.rolloutId,
         colours: { stable, canary },
-        revision: { ...setup.record.revision, ...(resumedFrom ? { image: lock.targetImage, modelVersion: lock.modelVersion } : {}) },
+        revision: {
+            ...setup.record.revision,
+            ...(resumedFrom ? { image: lock.targetImage, modelVersion: lock.modelVersion, taskDefinition: lock.taskDefinition } : {}),
+        },
     });
     const shiftedBefore = resumedFrom ? setup.plan.steps.slice(0, resumedFrom.stepIndex).some((step) => step.kind === 'shift') : false;
     const run = {
@@ -71815,9 +72182,14 @@ function reasons(checks) {
 function percent(ratio) {
     return `${(ratio * 100).toFixed(2)}%`;
 }
-/** The limit a regression must exceed: both the relative tolerance and the absolute floor. */
-function regressionLimit(baseline, relativeTolerance, absoluteFloor) {
-    return Math.max(baseline * (1 + relativeTolerance), baseline + absoluteFloor);
+/**
+ * The highest value the canary may show for a "lower is better" figure (error rate, latency): at most
+ * `maxRatio` times the baseline (a ratio of 1 or more: 1.5 allows one and a half times the baseline), and
+ * in any case the baseline plus `absoluteFloor`, so that tiny baselines do not turn noise into failures.
+ * A value equal to the limit passes; only a value above it fails.
+ */
+function regressionLimit(baseline, maxRatio, absoluteFloor) {
+    return Math.max(baseline * maxRatio, baseline + absoluteFloor);
 }
 //# sourceMappingURL=verdict.js.map
 ;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/alarms.js
@@ -71892,7 +72264,7 @@ function judgeErrorRate(input) {
     const baseline = errorRateOf('baseline', input.baseline, input.minRequests);
     if ('missing' in baseline)
         return checkResult(check, 'inconclusive', baseline.missing, figures);
-    const limit = regressionLimit(baseline.value, input.relativeTolerance, input.absoluteFloor);
+    const limit = regressionLimit(baseline.value, input.maxRatio, input.absoluteFloor);
     const rates = { ...figures, canaryRate: canary.value, baselineRate: baseline.value, limit };
     const comparison = `canary ${percent(canary.value)} vs baseline ${percent(baseline.value)} (limit ${percent(limit)})`;
     return canary.value > limit
@@ -71940,7 +72312,7 @@ function judgeLatency(input) {
     });
     if ('missing' in baseline)
         return checkResult(check, 'inconclusive', baseline.missing, figures);
-    const limit = regressionLimit(baseline.value, input.relativeTolerance, input.absoluteFloorMs);
+    const limit = regressionLimit(baseline.value, input.maxRatio, input.absoluteFloorMs);
     const comparison = `canary ${ms(canary.value)} vs baseline ${ms(baseline.value)} (limit ${ms(limit)})`;
     return canary.value > limit
         ? checkResult(check, 'fail', `${comparison}: the canary is slower than the baseline`, { ...figures, limitMs: limit })
@@ -72069,8 +72441,10 @@ function judgeUserMetric(check, values) {
     if (values.baseline === undefined)
         return checkResult(name, 'inconclusive', 'no data points for the baseline', figures);
     const baseline = values.baseline;
-    // Tolerance is relative to the baseline's magnitude, so it works for metrics that can be negative.
-    const allowance = Math.max(Math.abs(baseline) * check.relativeTolerance, check.absoluteFloor ?? 0);
+    // The allowance is relative to the baseline's magnitude, so it also works for metrics that can be negative;
+    // for a positive baseline the limit is exactly maxRatio × baseline (lower is better) or baseline / maxRatio.
+    const share = check.better === 'higher' ? 1 - 1 / check.maxRatio : check.maxRatio - 1;
+    const allowance = Math.max(Math.abs(baseline) * share, check.absoluteFloor ?? 0);
     const limit = check.better === 'higher' ? baseline - allowance : baseline + allowance;
     const worse = check.better === 'higher' ? values.canary < limit : values.canary > limit;
     const comparison = `canary ${values.canary} vs baseline ${baseline} (${check.better} is better, limit ${limit})`;
@@ -72160,7 +72534,7 @@ function latencyComparisons(canary, baseline, config) {
         baselineMs: baseline.latencyMs[percentile],
         canaryRequests: canary.requests,
         baselineRequests: baseline.requests,
-        relativeTolerance: latency.relativeTolerance,
+        maxRatio: latency.maxRatio,
         absoluteFloorMs: latency.absoluteFloorMs,
         minRequests: config.minRequests,
     }));
@@ -72413,7 +72787,7 @@ function cancelled(recorder) {
     return rollingBack(CANCELLED, true);
 }
 //# sourceMappingURL=steps.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine.js
+;// CONCATENATED MODULE: ../../packages/rollout/lib/run-rollout.js
 /**
  * The rollout engine: preflight, then a loop over explicit states until the rollout is finished.
  * Each state's handler (engine/*.ts) returns the next state; errors thrown by ports become a
@@ -72535,7 +72909,7 @@ async function finish(setup, state) {
     }
     return setup.record.finish(state.status, state.reason, weightsAfter, weightsAfter && liveColourOf(weightsAfter));
 }
-//# sourceMappingURL=engine.js.map
+//# sourceMappingURL=run-rollout.js.map
 ;// CONCATENATED MODULE: ../../packages/rollout/lib/report.js
 /**
  * Pure rendering of a deployment record's step table, as Markdown (job summary) and plain text
@@ -72670,7 +73044,7 @@ class TestListenerFleet {
     }
 }
 //# sourceMappingURL=test-listener.js.map
-;// CONCATENATED MODULE: ../../packages/aws/lib/ports.js
+;// CONCATENATED MODULE: ../../packages/aws/lib/aws-rollout.js
 
 
 
@@ -72693,7 +73067,7 @@ async function createAwsRollout(options) {
                 ...(options.metricPeriodSeconds ? { periodSeconds: options.metricPeriodSeconds } : {}),
                 ...(options.userQueries ? { userQueries: options.userQueries } : {}),
             }),
-            ...(topology.test ? { probe: new HttpProbe(topology.test.url) } : {}),
+            ...(topology.test ? { probe: new HttpProbe(topology.test.url, topology.test.host ? { host: topology.test.host } : {}) } : {}),
             state: new ListenerTagStateStore(clients, topology.production.arn),
             clock: options.clock,
             logger: options.logger,
@@ -72720,7 +73094,7 @@ const systemClock = {
         signal?.addEventListener('abort', done, { once: true });
     }),
 };
-//# sourceMappingURL=ports.js.map
+//# sourceMappingURL=aws-rollout.js.map
 ;// CONCATENATED MODULE: ../../packages/aws/lib/index.js
 
 
@@ -72758,43 +73132,85 @@ function consoleLinks(topology, region) {
     ];
 }
 //# sourceMappingURL=console-links.js.map
-;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/rollout-inputs.js
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/deploy-target.js
 /**
- * The inputs every rollout action shares (what it deploys where, how long it bakes and how it judges,
- * how it may run), declared once: their action.yml names, how they are read and validated, and how
- * they become the parts of a DeploySpec that do not depend on the plan.
+ * The inputs that name what a rollout drives, shared by the canary and blue-green actions: the production
+ * listener (or rule), the optional test listener and the host name it answers for, the cluster and the two
+ * services, the image and its container settings, and where the AWS clients point. Each input is parsed on
+ * its own; `deployTarget` then checks them against each other, naming the input at fault.
  */
 
-/** Input names (camelCase in code, kebab-case in action.yml) common to the canary and blue-green actions. */
-const ROLLOUT_INPUTS = {
-    listenerArn: 'listener-arn',
-    testListenerArn: 'test-listener-arn',
-    cluster: 'cluster',
-    blueService: 'blue-service',
-    greenService: 'green-service',
-    image: 'image',
-    containerName: 'container-name',
-    environment: 'environment',
-    modelVersion: 'model-version',
-    versionPath: 'version-path',
-    bakeTime: 'bake-time',
-    analysisInterval: 'analysis-interval',
-    minRequests: 'min-requests',
-    inconclusivePolicy: 'inconclusive-policy',
-    maxExtensions: 'max-extensions',
-    maxErrorRate: 'max-error-rate',
-    maxP95Latency: 'max-p95-latency',
-    maxP99Latency: 'max-p99-latency',
-    alarms: 'alarms',
-    metricPeriod: 'metric-period',
-    metricDelay: 'metric-delay',
-    waitHealthyTimeout: 'wait-healthy-timeout',
-    timeBudget: 'time-budget',
-    mode: 'mode',
-    takeOver: 'take-over',
-    awsRegion: 'aws-region',
-    endpointUrl: 'endpoint-url',
-};
+const LISTENER_TYPES = { service: 'elasticloadbalancing', resourceTypes: ['listener', 'listener-rule'] };
+const listenerArn = (name, raw) => parseArn(name, raw, LISTENER_TYPES);
+/** A DNS host name (what a certificate names and a Host header carries), lower-cased. */
+function parseHostName(name, raw) {
+    const value = raw.trim().toLowerCase();
+    const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+    if (value.length <= 253 && value.split('.').every((part) => label.test(part)))
+        return value;
+    throw new errors_InputError(name, `${errors_quote(raw)} is not a host name like svg-ai.example.com (no scheme, port or path)`);
+}
+/** The target inputs' declarations; each action gives the descriptions, and says whether it needs a test listener. */
+function targetInputs(descriptions, options) {
+    const d = descriptions;
+    return {
+        listenerArn: input.required({ name: 'listener-arn', description: d.listenerArn, parse: listenerArn }),
+        testListenerArn: options.testListenerRequired
+            ? input.required({ name: 'test-listener-arn', description: d.testListenerArn, parse: listenerArn })
+            : input.optional({ name: 'test-listener-arn', description: d.testListenerArn, parse: listenerArn }),
+        testHost: input.optional({ name: 'test-host', description: d.testHost, parse: parseHostName }),
+        cluster: input.required({ name: 'cluster', description: d.cluster, parse: (n, r) => parseEcsRef(n, r, 'cluster') }),
+        blueService: input.required({ name: 'blue-service', description: d.blueService, parse: (n, r) => parseEcsRef(n, r, 'service') }),
+        greenService: input.required({ name: 'green-service', description: d.greenService, parse: (n, r) => parseEcsRef(n, r, 'service') }),
+        image: input.optional({ name: 'image', description: d.image, parse: parseImageDigestRef }),
+        containerName: input.optional({ name: 'container-name', description: d.containerName, parse: asString }),
+        environment: input.optional({ name: 'environment', description: d.environment, parse: parseKeyValueList }),
+        awsRegion: input.optional({ name: 'aws-region', description: d.awsRegion, parse: parseRegion }),
+        endpointUrl: input.optional({ name: 'endpoint-url', description: d.endpointUrl, parse: parseHttpUrl }),
+    };
+}
+/** Checks the target inputs against each other; every refusal names the input at fault. */
+function deployTarget(values) {
+    const region = values.awsRegion ?? values.listenerArn.region;
+    const inRegion = (name, arn) => {
+        const found = typeof arn === 'string' ? (arn.startsWith('arn:') ? arn.split(':')[3] : undefined) : arn?.region;
+        if (found === undefined || found === region)
+            return;
+        const why = values.awsRegion !== undefined ? `'aws-region' is ${region}` : `'listener-arn' is in ${region}`;
+        throw new errors_InputError(name, `${errors_quote(typeof arn === 'string' ? arn : arn.arn)} is in region ${found}, but ${why}; all resources must be in one region`);
+    };
+    if (values.awsRegion !== undefined && values.listenerArn.region !== region) {
+        throw new errors_InputError('listener-arn', `${errors_quote(values.listenerArn.arn)} is in region ${values.listenerArn.region}, but the action works in ${region} ('aws-region')`);
+    }
+    inRegion('test-listener-arn', values.testListenerArn);
+    inRegion('cluster', values.cluster);
+    inRegion('blue-service', values.blueService);
+    inRegion('green-service', values.greenService);
+    if (values.testListenerArn && values.testListenerArn.arn === values.listenerArn.arn) {
+        throw new errors_InputError('test-listener-arn', 'is the production listener itself; give a listener (or rule) that reaches only the idle colour');
+    }
+    if (values.testHost !== undefined && values.testListenerArn === undefined) {
+        throw new errors_InputError('test-host', "needs 'test-listener-arn': it is the host name the test listener answers for");
+    }
+    if (values.blueService === values.greenService) {
+        throw new errors_InputError('green-service', `names the same service as 'blue-service' (${values.blueService}); blue and green must differ`);
+    }
+    return {
+        listener: values.listenerArn,
+        testListener: values.testListenerArn,
+        testHost: values.testHost,
+        cluster: values.cluster,
+        blueService: values.blueService,
+        greenService: values.greenService,
+        image: values.image,
+        containerName: values.containerName,
+        environment: values.environment ?? new Map(),
+        region,
+        endpointUrl: values.endpointUrl,
+    };
+}
+//# sourceMappingURL=deploy-target.js.map
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/outputs.js
 /** Output names common to the canary and blue-green actions. */
 const ROLLOUT_OUTPUTS = {
     deploymentRecord: 'deployment-record',
@@ -72803,82 +73219,95 @@ const ROLLOUT_OUTPUTS = {
     liveColour: 'live-colour',
     taskDefinitionArn: 'task-definition-arn',
 };
-const MODES = ['deploy', 'resume', 'abort', 'promote'];
-const INCONCLUSIVE_POLICIES = ['extend', 'fail'];
-const HOUR = 3_600_000;
-/** Reads the shared inputs; `bakeTimeDefault` is the action's own default from its action.yml. */
-function readRolloutInputs(bakeTimeDefault) {
-    const names = ROLLOUT_INPUTS;
-    const bakeTimeMs = readWithDefault(names.bakeTime, (i, r) => parseDuration(i, r, { min: 1_000, max: 24 * HOUR }), bakeTimeDefault);
-    const analysisIntervalMs = readWithDefault(names.analysisInterval, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
-    if (analysisIntervalMs > bakeTimeMs) {
-        throw new errors_InputError(names.analysisInterval, `is longer than '${names.bakeTime}', so no analysis would run during a bake`);
+//# sourceMappingURL=outputs.js.map
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/recorded-inputs.js
+/**
+ * What a rollout is, kept with its lock in AWS so that `resume`, `promote` and `abort` need only the
+ * environment: the inputs that define the rollout (image, model version, plan, analysis settings), as the
+ * text the workflow gave them. A later run reads its inputs through the record: a recorded input is taken
+ * from the record, and an input the run sets to something else is refused, naming both values.
+ *
+ * The runner passes action.yml defaults as if the workflow had set them, so an input whose text equals its
+ * default cannot be told apart from one left out: it counts as not given, and the record decides.
+ */
+
+/**
+ * Inputs that say where and how this run works rather than what the rollout is: never recorded, always
+ * taken from the run (an operator's run gives its own mode, credentials region and time budget).
+ */
+const RUN_INPUTS = new Set([
+    'mode',
+    'take-over',
+    'time-budget',
+    'aws-region',
+    'endpoint-url',
+    'listener-arn',
+    'test-listener-arn',
+    'cluster',
+    'blue-service',
+    'green-service',
+]);
+function defaultText(spec) {
+    return spec.kind === 'default' || spec.kind === 'default-or-off' ? spec.default : undefined;
+}
+/** The text an input was given, or undefined when it was left out (or given its default). */
+function givenText(spec, get) {
+    const raw = get(spec.name).trim();
+    // An empty value of an input with a default that can be switched off was set on purpose: it is recorded.
+    if (raw === '' && spec.kind === 'default-or-off')
+        return '';
+    if (raw === '' || raw === defaultText(spec))
+        return undefined;
+    return raw;
+}
+/** The rollout-defining inputs this run was given, as `{ name: text }` JSON (defaults left out: they are implied). */
+function recordInputs(declaration, get) {
+    const given = {};
+    for (const spec of Object.values(declaration)) {
+        if (RUN_INPUTS.has(spec.name))
+            continue;
+        const text = givenText(spec, get);
+        if (text !== undefined)
+            given[spec.name] = text;
     }
-    const metricPeriodMs = readWithDefault(names.metricPeriod, (i, r) => parseDuration(i, r, { min: 1_000, max: HOUR }), '1m');
-    if (metricPeriodMs > analysisIntervalMs) {
-        throw new errors_InputError(names.metricPeriod, `is longer than '${names.analysisInterval}': no new metrics would be published between two analyses`);
+    return JSON.stringify(given);
+}
+function parseRecord(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
     }
-    return {
-        target: readDeployTarget(names),
-        modelVersion: readOptional(names.modelVersion, parseModelVersion),
-        versionPath: readOptional(names.versionPath, parseRequestPath),
-        bakeTimeMs,
-        analysisIntervalMs,
-        minRequests: readWithDefault(names.minRequests, (i, r) => parseInteger(i, r, { min: 1, max: 1_000_000 }), '50'),
-        inconclusivePolicy: readWithDefault(names.inconclusivePolicy, (i, r) => parseEnum(i, r, INCONCLUSIVE_POLICIES), 'extend'),
-        maxExtensions: readWithDefault(names.maxExtensions, (i, r) => parseInteger(i, r, { min: 0, max: 10 }), '2'),
-        maxErrorRate: readWithDefault(names.maxErrorRate, (i, r) => parseNumber(i, r, { min: 0, max: 1 }), '0.01'),
-        maxP95LatencyMs: readOptional(names.maxP95Latency, (i, r) => parseDuration(i, r, { min: 1 })),
-        maxP99LatencyMs: readOptional(names.maxP99Latency, (i, r) => parseDuration(i, r, { min: 1 })),
-        alarms: readOptional(names.alarms, parseList) ?? [],
-        metricPeriodMs,
-        metricDelayMs: readWithDefault(names.metricDelay, (i, r) => parseDuration(i, r, { max: HOUR }), '3m'),
-        waitHealthyTimeoutMs: readWithDefault(names.waitHealthyTimeout, (i, r) => parseDuration(i, r, { min: 1_000, max: 2 * HOUR }), '10m'),
-        timeBudgetMs: readWithDefault(names.timeBudget, (i, r) => parseDuration(i, r, { min: 60_000, max: 72 * HOUR }), '5h'),
-        mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'deploy'),
-        takeOver: readWithDefault(names.takeOver, parseBoolean, 'false'),
+    catch {
+        throw new Error(`the rollout record kept with the lock is not valid JSON: ${errors_quote(text)}; abort the rollout`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+        throw new Error(`the rollout record kept with the lock is not a map of input texts: ${errors_quote(text)}; abort the rollout`);
+    }
+    return parsed;
+}
+/**
+ * The inputs as the rollout recorded them, with the run's own inputs (RUN_INPUTS) on top. An input the
+ * run gives that contradicts the record is refused: a resume continues the recorded rollout exactly.
+ */
+function recordedSource(declaration, get, recorded) {
+    const specs = new Map(Object.values(declaration).map((spec) => [spec.name, spec]));
+    for (const [name, spec] of specs) {
+        if (RUN_INPUTS.has(name))
+            continue;
+        const given = givenText(spec, get);
+        const wanted = recorded[name] ?? defaultText(spec);
+        if (given !== undefined && given !== wanted) {
+            throw new errors_InputError(name, `is ${errors_quote(given)}, but the rollout in progress was started with ${wanted === undefined ? 'none' : errors_quote(wanted)}; ` +
+                'leave it out to continue the recorded rollout, or abort it first');
+        }
+    }
+    return (name) => {
+        if (RUN_INPUTS.has(name) || !specs.has(name))
+            return get(name);
+        return recorded[name] ?? defaultText(specs.get(name)) ?? '';
     };
 }
-function inconclusivePolicy(inputs) {
-    return inputs.inconclusivePolicy === 'extend'
-        ? { action: 'extend', maxExtensions: inputs.maxExtensions, extensionMs: inputs.bakeTimeMs }
-        : { action: 'fail' };
-}
-/** The analysis settings both plans share: metric timing, evidence, absolute SLOs, unhealthy hosts, alarms. */
-function baseAnalysis(inputs) {
-    return {
-        periodMs: inputs.metricPeriodMs,
-        publicationDelayMs: inputs.metricDelayMs,
-        minRequests: inputs.minRequests,
-        slo: {
-            max5xxRate: inputs.maxErrorRate,
-            ...(inputs.maxP95LatencyMs !== undefined ? { maxP95Ms: inputs.maxP95LatencyMs } : {}),
-            ...(inputs.maxP99LatencyMs !== undefined ? { maxP99Ms: inputs.maxP99LatencyMs } : {}),
-        },
-        maxUnhealthyHosts: 0,
-        alarms: inputs.alarms,
-    };
-}
-/** The parts of a DeploySpec that come straight from the shared inputs. */
-function baseSpec(inputs) {
-    return {
-        target: inputs.target,
-        modelVersion: inputs.modelVersion,
-        mode: inputs.mode,
-        takeOver: inputs.takeOver,
-        timeBudgetMs: inputs.timeBudgetMs,
-        healthTimeoutMs: inputs.waitHealthyTimeoutMs,
-    };
-}
-/** Which input to name when the topology behind the shared inputs is wrong. */
-const TOPOLOGY_INPUTS = {
-    listener: ROLLOUT_INPUTS.listenerArn,
-    'test-listener': ROLLOUT_INPUTS.testListenerArn,
-    cluster: ROLLOUT_INPUTS.cluster,
-    'blue-service': ROLLOUT_INPUTS.blueService,
-    'green-service': ROLLOUT_INPUTS.greenService,
-};
-//# sourceMappingURL=rollout-inputs.js.map
+//# sourceMappingURL=recorded-inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/results.js
 /** The deployment record as step outputs and as the job summary. */
 
@@ -72936,6 +73365,160 @@ function runnerLogger() {
     };
 }
 //# sourceMappingURL=logger.js.map
+;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/rollout-inputs.js
+/**
+ * The inputs every rollout action shares (what it deploys where, how long it bakes and how it judges,
+ * how it may run), declared once: their action.yml names, their parsers and defaults, and how they become
+ * the parts of a DeploySpec that do not depend on the plan. Each action supplies the descriptions (its
+ * action.yml words them for its own plan) and its bake-time default.
+ */
+
+
+const MODES = ['deploy', 'resume', 'abort', 'promote'];
+const INCONCLUSIVE_POLICIES = ['extend', 'fail'];
+const HOUR = 3_600_000;
+const duration = (range) => (name, raw) => parseDuration(name, raw, range);
+/** The declarations of the shared inputs, with the action's descriptions. */
+function rolloutInputs(texts) {
+    const d = texts.descriptions;
+    return {
+        ...targetInputs(d, { testListenerRequired: texts.testListenerRequired }),
+        modelVersion: input.optional({ name: 'model-version', description: d.modelVersion, parse: parseModelVersion }),
+        versionPath: input.defaultOrOff({ name: 'version-path', description: d.versionPath, default: '/version', parse: parseRequestPath }),
+        bakeTime: input.withDefault({
+            name: 'bake-time',
+            description: d.bakeTime,
+            default: texts.bakeTimeDefault,
+            parse: duration({ min: 1_000, max: 24 * HOUR }),
+        }),
+        analysisInterval: input.withDefault({
+            name: 'analysis-interval',
+            description: d.analysisInterval,
+            default: '1m',
+            parse: duration({ min: 1_000, max: HOUR }),
+        }),
+        minRequests: input.withDefault({
+            name: 'min-requests',
+            description: d.minRequests,
+            default: '50',
+            parse: (n, r) => parseInteger(n, r, { min: 1, max: 1_000_000 }),
+        }),
+        inconclusivePolicy: input.withDefault({
+            name: 'inconclusive-policy',
+            description: d.inconclusivePolicy,
+            default: 'extend',
+            parse: (n, r) => parseEnum(n, r, INCONCLUSIVE_POLICIES),
+        }),
+        maxExtensions: input.withDefault({
+            name: 'max-extensions',
+            description: d.maxExtensions,
+            default: '2',
+            parse: (n, r) => parseInteger(n, r, { min: 0, max: 10 }),
+        }),
+        maxErrorRate: input.withDefault({
+            name: 'max-error-rate',
+            description: d.maxErrorRate,
+            default: '0.01',
+            parse: (n, r) => parseNumber(n, r, { min: 0, max: 1 }),
+        }),
+        maxP95Latency: input.optional({ name: 'max-p95-latency', description: d.maxP95Latency, parse: duration({ min: 1 }) }),
+        maxP99Latency: input.optional({ name: 'max-p99-latency', description: d.maxP99Latency, parse: duration({ min: 1 }) }),
+        alarms: input.optional({ name: 'alarms', description: d.alarms, parse: parseList }),
+        metricPeriod: input.withDefault({
+            name: 'metric-period',
+            description: d.metricPeriod,
+            default: '1m',
+            parse: duration({ min: 1_000, max: HOUR }),
+        }),
+        metricDelay: input.withDefault({ name: 'metric-delay', description: d.metricDelay, default: '3m', parse: duration({ max: HOUR }) }),
+        waitHealthyTimeout: input.withDefault({
+            name: 'wait-healthy-timeout',
+            description: d.waitHealthyTimeout,
+            default: '10m',
+            parse: duration({ min: 1_000, max: 2 * HOUR }),
+        }),
+        timeBudget: input.withDefault({
+            name: 'time-budget',
+            description: d.timeBudget,
+            default: '5h',
+            parse: duration({ min: 60_000, max: 72 * HOUR }),
+        }),
+        mode: input.withDefault({ name: 'mode', description: d.mode, default: 'deploy', parse: (n, r) => parseEnum(n, r, MODES) }),
+        takeOver: input.withDefault({ name: 'take-over', description: d.takeOver, default: 'false', parse: parseBoolean }),
+    };
+}
+/** The shared inputs, checked against each other; every refusal names the input at fault. */
+function rolloutSettings(values) {
+    if (values.analysisInterval > values.bakeTime) {
+        throw new errors_InputError('analysis-interval', "is longer than 'bake-time', so no analysis would run during a bake");
+    }
+    if (values.metricPeriod > values.analysisInterval) {
+        throw new errors_InputError('metric-period', "is longer than 'analysis-interval': no new metrics would be published between two analyses");
+    }
+    if (values.mode === 'deploy' && values.image === undefined) {
+        throw new errors_InputError('image', 'is required with mode deploy (resume, promote and abort take the image the rollout recorded)');
+    }
+    return {
+        target: deployTarget(values),
+        modelVersion: values.modelVersion,
+        versionPath: values.versionPath,
+        bakeTimeMs: values.bakeTime,
+        analysisIntervalMs: values.analysisInterval,
+        minRequests: values.minRequests,
+        inconclusivePolicy: values.inconclusivePolicy,
+        maxExtensions: values.maxExtensions,
+        maxErrorRate: values.maxErrorRate,
+        maxP95LatencyMs: values.maxP95Latency,
+        maxP99LatencyMs: values.maxP99Latency,
+        alarms: values.alarms ?? [],
+        metricPeriodMs: values.metricPeriod,
+        metricDelayMs: values.metricDelay,
+        waitHealthyTimeoutMs: values.waitHealthyTimeout,
+        timeBudgetMs: values.timeBudget,
+        mode: values.mode,
+        takeOver: values.takeOver,
+    };
+}
+function inconclusivePolicy(inputs) {
+    return inputs.inconclusivePolicy === 'extend'
+        ? { action: 'extend', maxExtensions: inputs.maxExtensions, extensionMs: inputs.bakeTimeMs }
+        : { action: 'fail' };
+}
+/** The analysis settings both plans share: metric timing, evidence, absolute SLOs, unhealthy hosts, alarms. */
+function baseAnalysis(inputs) {
+    return {
+        periodMs: inputs.metricPeriodMs,
+        publicationDelayMs: inputs.metricDelayMs,
+        minRequests: inputs.minRequests,
+        slo: {
+            max5xxRate: inputs.maxErrorRate,
+            ...(inputs.maxP95LatencyMs !== undefined ? { maxP95Ms: inputs.maxP95LatencyMs } : {}),
+            ...(inputs.maxP99LatencyMs !== undefined ? { maxP99Ms: inputs.maxP99LatencyMs } : {}),
+        },
+        maxUnhealthyHosts: 0,
+        alarms: inputs.alarms,
+    };
+}
+/** The parts of a DeploySpec that come straight from the shared inputs. */
+function baseSpec(inputs) {
+    return {
+        target: inputs.target,
+        modelVersion: inputs.modelVersion,
+        mode: inputs.mode,
+        takeOver: inputs.takeOver,
+        timeBudgetMs: inputs.timeBudgetMs,
+        healthTimeoutMs: inputs.waitHealthyTimeoutMs,
+    };
+}
+/** Which input to name when the topology behind the shared inputs is wrong. */
+const TOPOLOGY_INPUTS = {
+    listener: 'listener-arn',
+    'test-listener': 'test-listener-arn',
+    cluster: 'cluster',
+    'blue-service': 'blue-service',
+    'green-service': 'green-service',
+};
+//# sourceMappingURL=rollout-inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/revision.js
 /**
  * What the new colour runs: the image by digest and the environment, with `MODEL_VERSION` set from
@@ -72976,10 +73559,12 @@ function abortOnSignals(controller, onSignal) {
 //# sourceMappingURL=signals.js.map
 ;// CONCATENATED MODULE: ../../packages/deploy-kit/lib/run-deploy.js
 /**
- * The life of a canary or blue-green action step, shared by both: the main phase runs the rollout
- * on AWS with cancellation wired to an abort; the post phase (which the runner runs even when the
- * job is cancelled) rolls back a rollout that the main phase could not settle, e.g. because it was
- * killed. Failures are thrown to the action's single failure funnel.
+ * The life of a canary or blue-green action step, shared by both: the main phase runs the rollout on AWS
+ * with cancellation wired to an abort; the post phase (which the runner runs even when the job is
+ * cancelled) rolls back a rollout that the main phase could not settle, e.g. because it was killed.
+ * The post phase is armed only just before the first write to AWS (taking the lock): a run that failed
+ * before it changed anything has nothing to clean up, and its post phase says nothing.
+ * Failures are thrown to the action's single failure funnel.
  */
 
 
@@ -72992,17 +73577,22 @@ function abortOnSignals(controller, onSignal) {
 
 
 
-const STATE_POST = 'post';
+
+/** Saved at the start of the main phase, so that the post phase knows it is the post phase. */
+const STATE_STARTED = 'started';
+/** Saved just before the first write to AWS: from then on, an unsettled end needs the post phase. */
+const STATE_ARMED = 'armed';
 const STATE_SETTLED = 'settled';
-async function runDeployAction(action, readSpec) {
-    if (getState(STATE_POST) === 'true')
-        return postPhase(action, readSpec);
-    saveState(STATE_POST, 'true');
-    const spec = readSpec();
+const runnerInput = (name) => getInput(name);
+async function runDeployAction(action) {
+    if (getState(STATE_STARTED) === 'true')
+        return postPhase(action);
+    saveState(STATE_STARTED, 'true');
+    const spec = action.readSpec(runnerInput);
     const controller = new AbortController();
     const dispose = abortOnSignals(controller, (signal) => warning(`${signal} received: the job is being cancelled, rolling back`));
     try {
-        const record = await execute(action, spec, spec.mode, controller.signal);
+        const record = await execute(action, spec, spec.mode, controller.signal, () => saveState(STATE_ARMED, 'true'));
         publishOutputs(record);
         if (SETTLED.has(record.status))
             saveState(STATE_SETTLED, 'true');
@@ -73015,26 +73605,30 @@ async function runDeployAction(action, readSpec) {
     }
 }
 /** The runner runs the post phase with the same inputs, and with the state the main phase saved. */
-async function postPhase(action, readSpec) {
+async function postPhase(action) {
+    if (getState(STATE_ARMED) !== 'true') {
+        core_debug('the main step changed nothing in AWS; nothing to clean up');
+        return;
+    }
     if (getState(STATE_SETTLED) === 'true') {
-        info('the rollout settled in the main step; nothing to clean up');
+        core_debug('the rollout settled in the main step; nothing to clean up');
         return;
     }
     warning('the main step ended before the rollout settled (cancelled or killed): rolling back what it left');
-    const spec = readSpec();
-    const record = await execute(action, spec, 'abort', new AbortController().signal);
+    const spec = action.readSpec(runnerInput);
+    const record = await execute(action, spec, 'abort', new AbortController().signal, () => undefined);
+    publishOutputs(record);
     if (!SETTLED.has(record.status))
         throw new Error(`cleanup after cancellation ended ${record.status}: ${record.reason ?? ''}`);
     info(`cleanup after cancellation: ${record.status}${record.reason ? ` (${record.reason})` : ''}`);
 }
-async function execute(action, spec, mode, signal) {
+async function connect(action, spec) {
     const { target } = spec;
-    const context = runContext(process.env, action.name);
-    let rollout;
     try {
-        rollout = await createAwsRollout({
+        return await createAwsRollout({
             listenerArn: target.listener.arn,
             ...(target.testListener ? { testListenerArn: target.testListener.arn } : {}),
+            ...(target.testHost ? { testHost: target.testHost } : {}),
             cluster: target.cluster,
             blueService: target.blueService,
             greenService: target.greenService,
@@ -73055,7 +73649,30 @@ async function execute(action, spec, mode, signal) {
             throw new errors_InputError(TOPOLOGY_INPUTS[error.subject], error.message);
         throw error;
     }
+}
+/**
+ * A run that continues a rollout (resume, promote, abort) reads its inputs through the record kept with
+ * the lock: the recorded plan and settings, the image and the model version, with the run's own on top.
+ */
+async function specToRun(action, given, mode, rollout) {
+    if (mode === 'deploy')
+        return given;
+    const lock = await rollout.ports.state.read();
+    if (lock?.definition === undefined)
+        return given;
+    const source = recordedSource(action.inputs, runnerInput, parseRecord(lock.definition));
+    const spec = action.readSpec(source);
+    info(`continuing the recorded rollout ${lock.rolloutId} of ${lock.targetImage} with its recorded plan and settings`);
+    return { ...spec, mode: given.mode, takeOver: given.takeOver, timeBudgetMs: given.timeBudgetMs };
+}
+async function execute(action, given, mode, signal, arm) {
+    const context = runContext(process.env, action.name);
+    const rollout = await connect(action, given);
     try {
+        const spec = await specToRun(action, given, mode, rollout);
+        const { target } = spec;
+        // Preflight's first write is taking the lock: from here on, a killed run needs its post phase.
+        arm();
         const record = await runRollout({
             plan: spec.plan,
             ports: rollout.ports,
@@ -73065,7 +73682,8 @@ async function execute(action, spec, mode, signal) {
                 rolloutId: context.rolloutId,
                 owner: context.owner,
                 ...(context.runUrl ? { runUrl: context.runUrl } : {}),
-                revision: revisionSpec(target.image, target.environment, spec.modelVersion),
+                ...(target.image !== undefined ? { revision: revisionSpec(target.image, target.environment, spec.modelVersion) } : {}),
+                definition: recordInputs(action.inputs, runnerInput),
                 analysis: spec.analysis,
                 ...(spec.smoke ? { smoke: spec.smoke } : {}),
                 timeBudgetMs: spec.timeBudgetMs,
@@ -73088,30 +73706,10 @@ async function execute(action, spec, mode, signal) {
 
 
 
+
+
+
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/contract.ts
-
-
-/** Input and output names, declared once; a test checks them against action.yml both ways. */
-const CANARY = actionContract({
-    name: 'canary',
-    inputs: {
-        ...ROLLOUT_INPUTS,
-        steps: 'steps',
-        errorRateTolerance: 'error-rate-tolerance',
-        latencyTolerance: 'latency-tolerance',
-        metricChecks: 'metric-checks',
-        smokeRequests: 'smoke-requests',
-        smokePath: 'smoke-path',
-        probePath: 'probe-path',
-        probeInterval: 'probe-interval',
-        probeRequests: 'probe-requests',
-        probeMaxLatency: 'probe-max-latency',
-        keepOldFor: 'keep-old-for',
-    },
-    outputs: ROLLOUT_OUTPUTS,
-});
-
 ;// CONCATENATED MODULE: ./src/metric-checks.ts
 /**
  * The `metric-checks` input: extra CloudWatch metric checks judged on every analysis, e.g. the
@@ -73124,7 +73722,12 @@ const CANARY = actionContract({
  *      "canary-dimensions": { "ModelVersion": "1.4.0" }, "baseline-dimensions": { "ModelVersion": "1.3.0" },
  *      "min": 0.8 }]
  * Exactly one of `min`, `max` (absolute thresholds) or `max-drop-ratio` / `max-rise-ratio`
- * (canary versus baseline, which then needs both dimension sets) must be given.
+ * (canary versus baseline, which then needs both dimension sets) must be given. A ratio means what the
+ * error-rate and latency tolerances mean: how many times worse than the baseline the canary may be, 1 or
+ * more. `max-rise-ratio: 1.2` allows the canary up to 1.2 × the baseline (lower is better);
+ * `max-drop-ratio: 1.2` allows it down to baseline / 1.2 (higher is better).
+ * `allow-no-data: true` lets the check's metric be empty in preflight (a metric the new revision
+ * publishes for the first time); otherwise it must have data before traffic moves.
  */
 
 const STAT = /^(SampleCount|Average|Sum|Minimum|Maximum|p\d{1,2}(\.\d+)?)$/;
@@ -73137,6 +73740,7 @@ const KNOWN_KEYS = new Set([
     'dimensions',
     'canary-dimensions',
     'baseline-dimensions',
+    'allow-no-data',
     ...RULES,
 ]);
 function parseMetricChecks(input, raw) {
@@ -73189,8 +73793,12 @@ function parseMetricChecks(input, raw) {
         const value = record[kind];
         if (typeof value !== 'number' || !Number.isFinite(value))
             throw new errors_InputError(input, `${where}: '${kind}' must be a number`);
-        if (kind.endsWith('ratio') && value < 0)
-            throw new errors_InputError(input, `${where}: '${kind}' must not be negative`);
+        if (kind.endsWith('ratio') && !(value >= 1)) {
+            throw new errors_InputError(input, `${where}: '${kind}' is ${value}; a ratio to the baseline must be 1 or more (1.05 allows the canary 1.05 times worse)`);
+        }
+        const allowNoData = record['allow-no-data'] ?? false;
+        if (typeof allowNoData !== 'boolean')
+            throw new errors_InputError(input, `${where}: 'allow-no-data' must be true or false`);
         const canaryDimensions = dims('canary-dimensions');
         const baselineDimensions = dims('baseline-dimensions');
         if (kind.endsWith('ratio') && (Object.keys(canaryDimensions).length === 0 || Object.keys(baselineDimensions).length === 0)) {
@@ -73204,38 +73812,151 @@ function parseMetricChecks(input, raw) {
             dimensions: dims('dimensions'),
             canaryDimensions,
             baselineDimensions,
+            allowNoData,
             rule: { kind, value },
         };
     });
 }
+
+;// CONCATENATED MODULE: ./src/contract.ts
+/**
+ * The canary action's inputs and outputs, each declared once: the shared rollout inputs (with the canary's
+ * wording) and the canary's own. action.yml must agree with this declaration (a test compares them both
+ * ways), and the README tables are generated from action.yml.
+ */
+
+
+
+const contract_HOUR = 3_600_000;
+/** A ratio to the baseline: the canary may be at most this many times worse (1 allows no regression at all). */
+const ratio = (name, raw) => parseNumber(name, raw, { min: 1, max: 100 });
+const CANARY_INPUTS = mergeInputs(rolloutInputs({
+    bakeTimeDefault: '5m',
+    testListenerRequired: false,
+    descriptions: {
+        listenerArn: 'ARN of the production ALB listener, or of a listener rule, whose forward action holds the two target groups (blue and green). The live colour is whichever carries 100% of the weight.',
+        testListenerArn: 'ARN of a test listener (or rule) that forwards only to the idle colour. Used for smoke checks before any production traffic moves and for probes during bakes. Optional.',
+        testHost: 'Host name the test listener (or rule) answers for, e.g. `canary.svg-ai.example.com`: smoke checks and probes send it as Host header and, over HTTPS, as TLS server name, and verify the certificate against it. Needed when the test rule has a host-header condition or the listener is HTTPS.',
+        cluster: 'Name or ARN of the ECS cluster running both services.',
+        blueService: 'Name or ARN of the ECS service behind the blue target group.',
+        greenService: 'Name or ARN of the ECS service behind the green target group.',
+        image: 'The container image to release, pinned by digest (`<registry>/<repository>@sha256:<digest>`), as the build-push action outputs it. Tags are refused: a tag can move between approval and deployment. Required with `mode: deploy`; `resume`, `promote` and `abort` take the image the rollout recorded.',
+        containerName: 'Container of the task definition whose image is replaced. Defaults to the first essential container.',
+        environment: "Environment variables to set on that container, as `KEY=value` lines (for example `MODEL_VERSION=1.4.0`). Merged over the live task definition's environment.",
+        modelVersion: "The model version the new revision serves. It is recorded in the deployment record and the rollout lock, set as `MODEL_VERSION` on the container unless `environment` sets it, and checked on the new side's version endpoint before traffic moves.",
+        versionPath: 'JSON endpoint through which the new side must report the image digest and `model-version` before traffic moves. Empty skips the check. Used only with `test-listener-arn`.',
+        bakeTime: 'How long each step holds its weight while it is analysed, as a duration (`90s`, `5m`, `1h30m`).',
+        analysisInterval: 'How often the analysis runs during a bake, so that a bad canary is caught before the step ends.',
+        minRequests: 'Fewest canary requests a window needs before it can pass. With fewer the verdict is inconclusive, never a pass.',
+        inconclusivePolicy: 'What an inconclusive step does at the end of its bake, `extend` (bake again, up to `max-extensions` times) or `fail` (roll back).',
+        maxExtensions: 'How many times an inconclusive step may extend its bake before it fails.',
+        maxErrorRate: "Absolute SLO for the canary's 5xx share of requests, as a fraction (`0.01` = 1%).",
+        maxP95Latency: "Absolute SLO for the canary's p95 response time, as a duration. Optional.",
+        maxP99Latency: "Absolute SLO for the canary's p99 response time, as a duration. Optional.",
+        alarms: 'CloudWatch alarm names, one per line; any of them in ALARM fails the step. Every alarm named must exist: a misspelt name is refused before anything changes.',
+        metricPeriod: 'The resolution ALB metrics are published at (`1m` in AWS).',
+        metricDelay: 'How late ALB metrics are published; analysis windows end this long before now, so late data is neither missed nor read as zero.',
+        waitHealthyTimeout: "How long the new revision's tasks may take to become healthy in their target group.",
+        timeBudget: "The longest the rollout may take (credential lifetime, job timeout). The action refuses to start when the plan's worst case exceeds it.",
+        mode: '`deploy` starts a rollout; `resume` continues the one in progress with the plan and settings it recorded; `abort` rolls an in-progress rollout back now; `promote` skips its remaining steps. Only `deploy` needs `image`; the others need only the environment.',
+        takeOver: 'Take over the rollout lock when another run holds it: for an operator who must `abort` or `promote` a rollout that a different workflow run started. Without it, a lock held by another run refuses the action.',
+        awsRegion: 'AWS region of the resources. Defaults to the region in the ARNs.',
+        endpointUrl: 'Override the AWS endpoint for every client, for a local stand-in of AWS. Leave empty for AWS itself.',
+    },
+}), declareInputs({
+    steps: input.withDefault({
+        name: 'steps',
+        description: 'Canary traffic percentages, whole numbers, strictly increasing, ending at 100.',
+        default: '10,25,50,100',
+        parse: parsePercentSteps,
+    }),
+    errorRateTolerance: input.withDefault({
+        name: 'error-rate-tolerance',
+        description: "How many times the baseline's 5xx rate the canary's may be, a ratio of 1 or more (`1.5`: a baseline at 2% allows the canary up to 3%). The canary fails only above both this ratio and an absolute floor of one error per `min-requests` above the baseline (see the README).",
+        default: '1.5',
+        parse: ratio,
+    }),
+    latencyTolerance: input.withDefault({
+        name: 'latency-tolerance',
+        description: "How many times the baseline's p95 and p99 the canary's may be, a ratio of 1 or more (`1.3`: a baseline p95 of 200 ms allows the canary up to 260 ms). Differences of 25 ms or less never fail.",
+        default: '1.3',
+        parse: ratio,
+    }),
+    metricChecks: input.optional({
+        name: 'metric-checks',
+        description: 'Extra CloudWatch metric checks as a JSON array, each with a metric query and either a threshold (`min`, `max`) or a ratio to the baseline of 1 or more (`max-rise-ratio`, `max-drop-ratio`), for example the service\'s predicted quality per model version. Every check\'s metric must have data before traffic moves, unless it sets `"allow-no-data": true`.',
+        parse: parseMetricChecks,
+    }),
+    smokeRequests: input.withDefault({
+        name: 'smoke-requests',
+        description: 'Requests sent to `smoke-path` through the test listener before any production traffic moves; all but one must succeed. `0` skips the smoke checks. Needs `test-listener-arn`.',
+        default: '10',
+        parse: (n, r) => parseInteger(n, r, { min: 0, max: 10_000 }),
+    }),
+    smokePath: input.withDefault({
+        name: 'smoke-path',
+        description: 'Path of the smoke requests.',
+        default: '/ready',
+        parse: parseRequestPath,
+    }),
+    probePath: input.optional({
+        name: 'probe-path',
+        description: 'Path requested through the test listener at every analysis during bakes, so a bad canary is caught at the analysis interval rather than when ALB metrics arrive. Empty turns probing off. Needs `test-listener-arn`.',
+        parse: parseRequestPath,
+    }),
+    probeInterval: input.withDefault({
+        name: 'probe-interval',
+        description: 'How often the probe runs during bakes, between the full analyses; the detection bound for a canary that fails its probes. Longer than `analysis-interval` means probing at each analysis only.',
+        default: '2s',
+        parse: (n, r) => parseDuration(n, r, { min: 100, max: contract_HOUR }),
+    }),
+    probeRequests: input.withDefault({
+        name: 'probe-requests',
+        description: 'Probe requests per probe round; one bad response is tolerated.',
+        default: '5',
+        parse: (n, r) => parseInteger(n, r, { min: 1, max: 1_000 }),
+    }),
+    probeMaxLatency: input.withDefault({
+        name: 'probe-max-latency',
+        description: 'Slowest acceptable probe (and smoke) response, as a duration.',
+        default: '2s',
+        parse: (n, r) => parseDuration(n, r, { min: 1, max: 60_000 }),
+    }),
+    keepOldFor: input.withDefault({
+        name: 'keep-old-for',
+        description: 'How long the old colour stays running at 0% after promotion, for an instant rollback, before it is scaled down.',
+        default: '15m',
+        parse: (n, r) => parseDuration(n, r, { max: 24 * contract_HOUR }),
+    }),
+}));
+/** Input and output names, from the declaration; a test checks them against action.yml both ways. */
+const CANARY = actionContract({ name: 'canary', inputs: inputNames(CANARY_INPUTS), outputs: ROLLOUT_OUTPUTS });
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /** Every input of the canary action, read and validated once into a typed, readonly object. */
 
 
 
-
-const names = CANARY.inputs;
-const inputs_HOUR = 3_600_000;
-function readCanaryInputs() {
-    const shared = readRolloutInputs('5m');
-    const probePath = readOptional(names.probePath, parseRequestPath);
-    if (probePath !== undefined && shared.target.testListener === undefined) {
-        throw new errors_InputError(names.probePath, `needs '${names.testListenerArn}': probes go through the test listener`);
+/** Reads from the runner by default; a resume reads through the rollout's record instead. */
+function readCanaryInputs(get) {
+    const values = readInputs(CANARY_INPUTS, get);
+    const shared = rolloutSettings(values);
+    if (values.probePath !== undefined && shared.target.testListener === undefined) {
+        throw new errors_InputError('probe-path', "needs 'test-listener-arn': probes go through the test listener");
     }
     return {
         ...shared,
-        steps: readWithDefault(names.steps, parsePercentSteps, '10,25,50,100'),
-        errorRateTolerance: readWithDefault(names.errorRateTolerance, (i, r) => parseNumber(i, r, { min: 1, max: 100 }), '1.5'),
-        latencyTolerance: readWithDefault(names.latencyTolerance, (i, r) => parseNumber(i, r, { min: 1, max: 100 }), '1.3'),
-        metricChecks: readOptional(names.metricChecks, parseMetricChecks) ?? [],
-        smokeRequests: readWithDefault(names.smokeRequests, (i, r) => parseInteger(i, r, { min: 0, max: 10_000 }), '10'),
-        smokePath: readWithDefault(names.smokePath, parseRequestPath, '/ready'),
-        probePath,
-        probeIntervalMs: readWithDefault(names.probeInterval, (i, r) => parseDuration(i, r, { min: 100, max: inputs_HOUR }), '2s'),
-        probeRequests: readWithDefault(names.probeRequests, (i, r) => parseInteger(i, r, { min: 1, max: 1_000 }), '5'),
-        probeMaxLatencyMs: readWithDefault(names.probeMaxLatency, (i, r) => parseDuration(i, r, { min: 1, max: 60_000 }), '2s'),
-        keepOldForMs: readWithDefault(names.keepOldFor, (i, r) => parseDuration(i, r, { max: 24 * inputs_HOUR }), '15m'),
+        steps: values.steps,
+        errorRateTolerance: values.errorRateTolerance,
+        latencyTolerance: values.latencyTolerance,
+        metricChecks: values.metricChecks ?? [],
+        smokeRequests: values.smokeRequests,
+        smokePath: values.smokePath,
+        probePath: values.probePath,
+        probeIntervalMs: values.probeInterval,
+        probeRequests: values.probeRequests,
+        probeMaxLatencyMs: values.probeMaxLatency,
+        keepOldForMs: values.keepOldFor,
     };
 }
 
@@ -73266,8 +73987,8 @@ function canarySpec(inputs) {
         analysis: {
             ...baseAnalysis(inputs),
             // One error per `minRequests` is noise even when the baseline has none.
-            errorRate: { relativeTolerance: inputs.errorRateTolerance, absoluteFloor: 1 / inputs.minRequests },
-            latency: { percentiles: ['p95', 'p99'], relativeTolerance: inputs.latencyTolerance, absoluteFloorMs: LATENCY_FLOOR_MS },
+            errorRate: { maxRatio: inputs.errorRateTolerance, absoluteFloor: 1 / inputs.minRequests },
+            latency: { percentiles: ['p95', 'p99'], maxRatio: inputs.latencyTolerance, absoluteFloorMs: LATENCY_FLOOR_MS },
             userMetrics: inputs.metricChecks.map(userMetricCheck),
             ...(inputs.probePath !== undefined
                 ? { probe: { ...probeCheck(inputs.probeRequests, inputs.probePath), intervalMs: inputs.probeIntervalMs } }
@@ -73285,15 +74006,16 @@ function canarySpec(inputs) {
     };
 }
 function userMetricCheck(check) {
+    const common = { name: check.name, query: check.name, ...(check.allowNoData ? { allowNoData: true } : {}) };
     switch (check.rule.kind) {
         case 'min':
-            return { kind: 'threshold', name: check.name, query: check.name, min: check.rule.value };
+            return { kind: 'threshold', ...common, min: check.rule.value };
         case 'max':
-            return { kind: 'threshold', name: check.name, query: check.name, max: check.rule.value };
+            return { kind: 'threshold', ...common, max: check.rule.value };
         case 'max-drop-ratio':
-            return { kind: 'relative', name: check.name, query: check.name, better: 'higher', relativeTolerance: check.rule.value };
+            return { kind: 'relative', ...common, better: 'higher', maxRatio: check.rule.value };
         case 'max-rise-ratio':
-            return { kind: 'relative', name: check.name, query: check.name, better: 'lower', relativeTolerance: check.rule.value };
+            return { kind: 'relative', ...common, better: 'lower', maxRatio: check.rule.value };
     }
 }
 function userMetricQuery(check) {
@@ -73314,7 +74036,12 @@ function userMetricQuery(check) {
 
 
 async function main() {
-    await runAction(CANARY.name, () => runDeployAction({ name: CANARY.name, version: RELEASE_VERSION }, () => canarySpec(readCanaryInputs())));
+    await runAction(CANARY.name, () => runDeployAction({
+        name: CANARY.name,
+        version: RELEASE_VERSION,
+        inputs: CANARY_INPUTS,
+        readSpec: (get) => canarySpec(readCanaryInputs(get)),
+    }));
 }
 
 

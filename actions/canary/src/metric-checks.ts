@@ -9,7 +9,12 @@
  *      "canary-dimensions": { "ModelVersion": "1.4.0" }, "baseline-dimensions": { "ModelVersion": "1.3.0" },
  *      "min": 0.8 }]
  * Exactly one of `min`, `max` (absolute thresholds) or `max-drop-ratio` / `max-rise-ratio`
- * (canary versus baseline, which then needs both dimension sets) must be given.
+ * (canary versus baseline, which then needs both dimension sets) must be given. A ratio means what the
+ * error-rate and latency tolerances mean: how many times worse than the baseline the canary may be, 1 or
+ * more. `max-rise-ratio: 1.2` allows the canary up to 1.2 × the baseline (lower is better);
+ * `max-drop-ratio: 1.2` allows it down to baseline / 1.2 (higher is better).
+ * `allow-no-data: true` lets the check's metric be empty in preflight (a metric the new revision
+ * publishes for the first time); otherwise it must have data before traffic moves.
  */
 import { InputError } from '@svg-ai-release/action-kit';
 
@@ -21,6 +26,7 @@ export interface MetricCheck {
   readonly dimensions: Readonly<Record<string, string>>;
   readonly canaryDimensions: Readonly<Record<string, string>>;
   readonly baselineDimensions: Readonly<Record<string, string>>;
+  readonly allowNoData: boolean;
   readonly rule:
     | { readonly kind: 'min'; readonly value: number }
     | { readonly kind: 'max'; readonly value: number }
@@ -38,6 +44,7 @@ const KNOWN_KEYS = new Set([
   'dimensions',
   'canary-dimensions',
   'baseline-dimensions',
+  'allow-no-data',
   ...RULES,
 ]);
 
@@ -83,7 +90,14 @@ export function parseMetricChecks(input: string, raw: string): readonly MetricCh
     const kind = given[0]!;
     const value = record[kind];
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(input, `${where}: '${kind}' must be a number`);
-    if (kind.endsWith('ratio') && value < 0) throw new InputError(input, `${where}: '${kind}' must not be negative`);
+    if (kind.endsWith('ratio') && !(value >= 1)) {
+      throw new InputError(
+        input,
+        `${where}: '${kind}' is ${value}; a ratio to the baseline must be 1 or more (1.05 allows the canary 1.05 times worse)`,
+      );
+    }
+    const allowNoData = record['allow-no-data'] ?? false;
+    if (typeof allowNoData !== 'boolean') throw new InputError(input, `${where}: 'allow-no-data' must be true or false`);
     const canaryDimensions = dims('canary-dimensions');
     const baselineDimensions = dims('baseline-dimensions');
     if (kind.endsWith('ratio') && (Object.keys(canaryDimensions).length === 0 || Object.keys(baselineDimensions).length === 0)) {
@@ -100,6 +114,7 @@ export function parseMetricChecks(input: string, raw: string): readonly MetricCh
       dimensions: dims('dimensions'),
       canaryDimensions,
       baselineDimensions,
+      allowNoData,
       rule: { kind, value },
     };
   });

@@ -33,8 +33,8 @@ export function canarySpec(inputs: CanaryInputs): DeploySpec {
     analysis: {
       ...baseAnalysis(inputs),
       // One error per `minRequests` is noise even when the baseline has none.
-      errorRate: { relativeTolerance: inputs.errorRateTolerance, absoluteFloor: 1 / inputs.minRequests },
-      latency: { percentiles: ['p95', 'p99'], relativeTolerance: inputs.latencyTolerance, absoluteFloorMs: LATENCY_FLOOR_MS },
+      errorRate: { maxRatio: inputs.errorRateTolerance, absoluteFloor: 1 / inputs.minRequests },
+      latency: { percentiles: ['p95', 'p99'], maxRatio: inputs.latencyTolerance, absoluteFloorMs: LATENCY_FLOOR_MS },
       userMetrics: inputs.metricChecks.map(userMetricCheck),
       ...(inputs.probePath !== undefined
         ? { probe: { ...probeCheck(inputs.probeRequests, inputs.probePath), intervalMs: inputs.probeIntervalMs } }
@@ -53,15 +53,16 @@ export function canarySpec(inputs: CanaryInputs): DeploySpec {
 }
 
 function userMetricCheck(check: MetricCheck): UserMetricCheck {
+  const common = { name: check.name, query: check.name, ...(check.allowNoData ? { allowNoData: true } : {}) };
   switch (check.rule.kind) {
     case 'min':
-      return { kind: 'threshold', name: check.name, query: check.name, min: check.rule.value };
+      return { kind: 'threshold', ...common, min: check.rule.value };
     case 'max':
-      return { kind: 'threshold', name: check.name, query: check.name, max: check.rule.value };
+      return { kind: 'threshold', ...common, max: check.rule.value };
     case 'max-drop-ratio':
-      return { kind: 'relative', name: check.name, query: check.name, better: 'higher', relativeTolerance: check.rule.value };
+      return { kind: 'relative', ...common, better: 'higher', maxRatio: check.rule.value };
     case 'max-rise-ratio':
-      return { kind: 'relative', name: check.name, query: check.name, better: 'lower', relativeTolerance: check.rule.value };
+      return { kind: 'relative', ...common, better: 'lower', maxRatio: check.rule.value };
   }
 }
 

@@ -23,8 +23,25 @@ export {
   type S3Uri,
 } from './parsers.js';
 export { asString, readOptional, readRequired, readWithDefault } from './inputs.js';
+export {
+  declareInputs,
+  input,
+  inputNames,
+  mergeInputs,
+  readInput,
+  readInputs,
+  type DefaultedInput,
+  type InputDeclaration,
+  type InputNames,
+  type InputParser,
+  type InputSpec,
+  type InputValue,
+  type InputValues,
+  type OptionalInput,
+  type RequiredInput,
+  type SwitchableInput,
+} from './declare.js';
 export { runAction } from './run-action.js';
 export { escapeCell, markdownLink, markdownTable, textTable, writeSummary, type Cell, type SummarySection } from './summary.js';
 export { actionContract, type ActionContract } from './contract.js';
-export { readDeployTarget, type DeployTarget, type DeployTargetInputNames } from './deploy-target.js';
 export { RELEASE_VERSION } from './version.js';

@@ -69,7 +69,9 @@ export function colourImages(extra: Record<string, string> = {}) {
  * The grace period covers process start-up, which fast health checks would otherwise catch.
  */
 export function colourTopology(options: { desiredCount?: number; blueImage?: string; greenImage?: string } = {}) {
-  const healthCheck = { path: '/ready', intervalSeconds: 0.1, timeoutSeconds: 0.1, healthyThreshold: 2, unhealthyThreshold: 2 };
+  // Health checks may take a second even on a busy machine: a tight timeout would mark a live target unhealthy
+  // when the machine is slow, not when the target is (a stopped task still refuses connections at once).
+  const healthCheck = { path: '/ready', intervalSeconds: 1, timeoutSeconds: 1, healthyThreshold: 2, unhealthyThreshold: 3 };
   const container = (colour: string, image: string) => ({ name: 'web', image, port: 8080, environment: { COLOUR: colour, REVISION: '1' } });
   return {
     loadBalancers: [

@@ -141,10 +141,28 @@ describe('lock tags', () => {
   it('writes plain values when tags allow them, so the console shows them', () => {
     expect(lockToTags(lock).find((t) => t.Key === 'svg-ai-release:run-url')?.Value).toBe(lock.runUrl);
   });
-  it.each(['owner "quoted" {json}', 'b64:looks encoded', 'x'.repeat(300)])('encodes %p and reads it back exactly', (value) => {
+  it.each(['owner "quoted" {json}', 'b64:looks encoded', ' padded '])('encodes %p and reads it back exactly', (value) => {
     const encoded = encodeTagValue(value);
     expect(encoded.startsWith('b64:')).toBe(true);
     expect(decodeTagValue(encoded)).toBe(value);
+  });
+  it('splits long values over numbered tags within AWS limits (values 255, keys 127 characters), and reads them back', () => {
+    const definition = JSON.stringify({ steps: '5,20,100', environment: 'A=1\n'.repeat(400) });
+    const long = {
+      ...lock,
+      owner: 'o'.repeat(600),
+      definition,
+      taskDefinition: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/svg-ai:8',
+    };
+    const tags = lockToTags(long);
+    expect(Math.max(...tags.map((t) => t.Value.length))).toBe(255);
+    expect(Math.max(...tags.map((t) => t.Key.length))).toBeLessThanOrEqual(127);
+    expect(tags.filter((t) => t.Key.startsWith('svg-ai-release:owner')).map((t) => t.Key)).toEqual([
+      'svg-ai-release:owner',
+      'svg-ai-release:owner.2',
+      'svg-ai-release:owner.3',
+    ]);
+    expect(tagsToLock(tags)).toEqual(long);
   });
   it('reads no lock from unrelated tags', () => expect(tagsToLock([{ Key: 'team', Value: 'ml' }])).toBeUndefined());
   it('refuses damaged lock tags', () => {

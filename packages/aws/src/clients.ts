@@ -33,7 +33,8 @@ export function clientConfig(settings: AwsSettings) {
     region: settings.region,
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: 'adaptive' as const,
-    customUserAgent: settings.userAgent ?? 'svg-ai-release',
+    // As pairs: a plain string would be sent with its space escaped (`svg-ai-release/1.2.0-canary`).
+    customUserAgent: userAgentPairs(settings.userAgent ?? 'svg-ai-release'),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials ? { credentials: { ...settings.credentials } } : {}),
   };
@@ -52,4 +53,15 @@ export function createClients(settings: AwsSettings): AwsClients {
       for (const client of Object.values(clients)) client.destroy();
     },
   };
+}
+
+/** `svg-ai-release/1.2.0 canary` as the SDK's user-agent pairs, so that it is sent as written. */
+export function userAgentPairs(text: string): [string, string?][] {
+  return text
+    .split(/\s+/)
+    .filter((part) => part !== '')
+    .map((part) => {
+      const slash = part.indexOf('/');
+      return slash < 0 ? [part] : [part.slice(0, slash), part.slice(slash + 1)];
+    });
 }

@@ -4,7 +4,7 @@ export { clientConfig, createClients, DEFAULT_MAX_ATTEMPTS, type AwsClients, typ
 export { AwsCallError, awsCall, isTransientAwsError, TopologyError } from './errors.js';
 export { EcsFleet, type EcsFleetOptions } from './fleet.js';
 export { CloudWatchMetrics, combine, windowPeriod, type CloudWatchMetricsOptions, type UserMetricQuery } from './metrics.js';
-export { createAwsRollout, systemClock, type AwsRollout, type AwsRolloutOptions } from './ports.js';
+export { createAwsRollout, systemClock, type AwsRollout, type AwsRolloutOptions } from './aws-rollout.js';
 export { HttpProbe } from './probe.js';
 export { ElbTrafficRouter, toPercent, withWeights } from './router.js';
 export { decodeTagValue, encodeTagValue, ListenerTagStateStore, lockToTags, tagsToLock, TAG_PREFIX } from './state.js';

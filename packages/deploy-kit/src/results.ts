@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { markdownLink, writeSummary } from '@svg-ai-release/action-kit';
 import { renderMarkdownReport, type DeploymentRecord } from '@svg-ai-release/rollout';
 import type { ConsoleLink } from './console-links.js';
-import { ROLLOUT_OUTPUTS } from './rollout-inputs.js';
+import { ROLLOUT_OUTPUTS } from './outputs.js';
 
 /** Statuses after which the world is clean: nothing is left for the post step to finish. */
 export const SETTLED = new Set<DeploymentRecord['status']>(['promoted', 'rolled-back', 'aborted', 'failed', 'refused', 'paused']);

@@ -26,14 +26,23 @@ describe('rollouts that collide or die', () => {
     const w = await liveWorld();
     const traffic = new Traffic({ url: w.productionUrl, path: '/api/model-status', ratePerSecond: 40 }).start();
     const image = await w.pushImage('candidate-a');
-    const first = release(w, { strategy: 'canary', image, runId: '101', inputs: MODEL });
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
-    const second = await release(w, { strategy: 'canary', image: await w.pushImage('candidate-b'), runId: '202', inputs: MODEL });
+    const other = await w.pushImage('candidate-b');
+    // The second run starts once the first has moved traffic (it logs it), whatever the machine's speed.
+    let moved: () => void = () => undefined;
+    const trafficMoved = new Promise<void>((resolve) => (moved = resolve));
+    const onOutput = (line: string) => {
+      if (/10% of production traffic on green/.test(line)) moved();
+    };
+    const first = release(w, { strategy: 'canary', image, runId: '101', inputs: MODEL, onOutput });
+    await trafficMoved;
+    const second = await release(w, { strategy: 'canary', image: other, runId: '202', inputs: MODEL });
     const winner = await first;
     await traffic.stop();
     expect(second.record?.status).toBe('refused');
     expect(second.main.exitCode).toBe(1);
-    expect(second.record?.reason).toMatch(/101/);
+    expect(second.record?.reason).toMatch(
+      /^the listener is locked by rollout example-org\/svg-ai\/runs\/101\/canary by canary in example-org\/svg-ai run 101 /,
+    );
     expect(winner.record?.status).toBe('promoted');
     expect(await w.productionWeights()).toEqual({ blue: 0, green: 100 });
   });
@@ -73,6 +82,66 @@ describe('rollouts that collide or die', () => {
     expect(rerun.record?.status).toBe(status);
     expect(await w.productionWeights()).toEqual(weights);
     expect(samples.filter((s) => s.status === undefined || s.status >= 500)).toEqual([]);
+  });
+
+  it('resumes a rollout killed at 20% from the environment alone: the recorded plan, bakes and image, to promotion', async () => {
+    const w = await liveWorld();
+    const traffic = new Traffic({ url: w.productionUrl, path: '/api/model-status', ratePerSecond: 40 }).start();
+    const image = await w.pushImage('candidate-f');
+    // A slow probe on a busy machine is not what this case is about: its ceiling is generous.
+    const plan = { ...MODEL, steps: '5,20,100', 'bake-time': '6s', 'probe-max-latency': '5s' };
+    const killed = await release(w, {
+      strategy: 'canary',
+      image,
+      runId: '707',
+      interrupt: { signal: 'SIGKILL', when: /20% of production traffic on green/, delayMs: 1_000 },
+      inputs: plan,
+    });
+    expect(killed.main.signal).toBe('SIGKILL');
+    expect(await w.productionWeights()).toEqual({ blue: 80, green: 20 });
+
+    // As the operate workflow runs it: another run, mode resume, nothing of the plan, no image.
+    const resumed = await release(w, { strategy: 'canary', image: '', runId: '808', asOperator: true, inputs: { mode: 'resume' } });
+    const samples = await traffic.stop();
+    // Status and reason together, so that a failure shows why the run did not promote.
+    expect({ status: resumed.record?.status, reason: resumed.record?.reason }).toEqual({ status: 'promoted', reason: undefined });
+    expect(resumed.main.exitCode).toBe(0);
+    expect(resumed.record?.revision).toMatchObject({ image, modelVersion: '1.1.0' });
+    const steps = resumed.record?.steps ?? [];
+    expect(steps.filter((s) => s.kind === 'shift').map((s) => s.canaryPercent)).toEqual([20, 100]);
+    // The recorded bake: 6 s at 20% (the analysis gate waits out the last second of metrics), not the default 5 minutes.
+    const bakeAt20 = steps.find((s) => s.kind === 'bake' && s.canaryPercent === 20)!;
+    expect(bakeAt20.durationMs).toBeGreaterThanOrEqual(5_000);
+    expect(bakeAt20.durationMs).toBeLessThan(60_000);
+    expect(resumed.main.outputs['task-definition-arn']).toMatch(/^arn:aws:ecs:[a-z0-9-]+:\d{12}:task-definition\/svg-ai:\d+$/);
+    expect(await w.productionWeights()).toEqual({ blue: 0, green: 100 });
+    expect(samples.filter((s) => s.status === undefined || s.status >= 500)).toEqual([]);
+  });
+
+  it('refuses an operator resume whose inputs contradict the recorded plan, changing nothing', async () => {
+    const w = await liveWorld();
+    const image = await w.pushImage('candidate-g');
+    await release(w, {
+      strategy: 'canary',
+      image,
+      runId: '909',
+      interrupt: KILL_IN_FIRST_BAKE,
+      inputs: MODEL,
+    });
+    const refused = await release(w, {
+      strategy: 'canary',
+      image: '',
+      runId: '910',
+      asOperator: true,
+      inputs: { mode: 'resume', steps: '25,100' },
+    });
+    expect(refused.main.exitCode).toBe(1);
+    expect(refused.main.stdout).toContain(
+      `::error::canary: input 'steps': is "25,100", but the rollout in progress was started with "10,50,100"; ` +
+        'leave it out to continue the recorded rollout, or abort it first',
+    );
+    expect(refused.post?.stdout ?? '').not.toContain('::warning::');
+    expect(await w.productionWeights()).toEqual({ blue: 90, green: 10 });
   });
 
   it('lets an operator in another run abort a stuck rollout only by taking over its lock', async () => {

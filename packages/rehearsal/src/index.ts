@@ -1,4 +1,4 @@
-export { release, rehearsalInputs, type ReleaseOptions, type ReleaseResult, type Strategy } from './release.js';
+export { operatorInputs, release, rehearsalInputs, type ReleaseOptions, type ReleaseResult, type Strategy } from './release.js';
 export {
   CANDIDATE_MODEL_VERSION,
   runScenario,

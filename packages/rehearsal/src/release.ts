@@ -3,7 +3,8 @@
  * committed dist/index.js as a process, inputs as INPUT_* variables, outputs and state through the
  * runner's command files, then (as the runner does) its post step with the saved state.
  */
-import { runActionProcess, type ProcessResult } from '@svg-ai-release/action-kit/testing';
+import { loadActionYml, runActionProcess, type ProcessResult } from '@svg-ai-release/action-kit/testing';
+import { dirname } from 'node:path';
 import type { DeploymentRecord } from '@svg-ai-release/rollout';
 import { actionBundle, runnerNode } from './paths.js';
 import { AWS_CREDENTIALS, type World } from './world.js';
@@ -31,6 +32,12 @@ export interface ReleaseOptions {
   readonly timeoutMs?: number;
   /** The run id: a re-run of the same run reuses it, so it finds its own lock. */
   readonly runId?: string;
+  /**
+   * Run as the operate workflow does: only the environment (listener, test listener, cluster, services),
+   * the run's own settings and `inputs`, with every other input at its action.yml default as the runner
+   * passes it; the rollout's image, plan and settings come from the record kept with its lock.
+   */
+  readonly asOperator?: boolean;
 }
 
 export interface ReleaseResult {
@@ -89,9 +96,24 @@ export function rehearsalInputs(world: World, strategy: Strategy): Record<string
       };
 }
 
+/** The inputs of an operator's run: action.yml's defaults, as the runner passes them, and the environment. */
+export function operatorInputs(world: World, strategy: Strategy): Record<string, string> {
+  const metadata = loadActionYml(dirname(dirname(actionBundle(strategy))));
+  const defaults = Object.fromEntries(
+    Object.entries(metadata.inputs ?? {})
+      .filter(([, entry]) => entry.default !== undefined)
+      .map(([name, entry]) => [name, String(entry.default)]),
+  );
+  const all = rehearsalInputs(world, strategy);
+  const environment = ['listener-arn', 'test-listener-arn', 'cluster', 'blue-service', 'green-service', 'endpoint-url', 'aws-region'];
+  return { ...defaults, ...Object.fromEntries(environment.map((name) => [name, all[name]!])), 'time-budget': '10m', 'take-over': 'true' };
+}
+
 export async function release(world: World, options: ReleaseOptions): Promise<ReleaseResult> {
   const bundle = actionBundle(options.strategy);
-  const inputs = { ...rehearsalInputs(world, options.strategy), image: options.image, ...options.inputs };
+  const inputs = options.asOperator
+    ? { ...operatorInputs(world, options.strategy), ...options.inputs }
+    : { ...rehearsalInputs(world, options.strategy), image: options.image, ...options.inputs };
   const env = {
     AWS_ACCESS_KEY_ID: AWS_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: AWS_CREDENTIALS.secretAccessKey,

@@ -22,7 +22,7 @@ import {
   type Verdict,
 } from '../src/index.js';
 
-const tolerances = { relativeTolerance: 0.5, absoluteFloor: 0.01, minRequests: 100 };
+const tolerances = { maxRatio: 1.5, absoluteFloor: 0.01, minRequests: 100 };
 
 describe('judgeErrorRate', () => {
   it.each<[string, number | undefined, number | undefined, number | undefined, number | undefined, Verdict]>([
@@ -36,6 +36,12 @@ describe('judgeErrorRate', () => {
     ['too few baseline requests is inconclusive', 1000, 1, 20, 0, 'inconclusive'],
     ['no canary data points is inconclusive, not zero', undefined, undefined, 9000, 9, 'inconclusive'],
     ['no 5xx data with requests present is inconclusive', 1000, undefined, 9000, 9, 'inconclusive'],
+    // The ratio is the canary's rate over the baseline's: 1.5 allows exactly 1.5 times, not 2.5 times.
+    ['at exactly 1.5× a busy baseline (15% vs 10%) passes', 1000, 150, 9000, 900, 'pass'],
+    ['just above 1.5× a busy baseline (15.1% vs 10%) fails', 1000, 151, 9000, 900, 'fail'],
+    ['2× a busy baseline (20% vs 10%) fails', 1000, 200, 9000, 900, 'fail'],
+    ['at exactly the floor (1.1% vs 0.1%) passes', 1000, 11, 9000, 9, 'pass'],
+    ['one error above the floor (1.2% vs 0.1%) fails', 1000, 12, 9000, 9, 'fail'],
   ])('%s', (_name, canaryRequests, canaryErrors, baselineRequests, baselineErrors, verdict) => {
     const result = judgeErrorRate({
       canary: { requests: canaryRequests, errors: canaryErrors },
@@ -57,7 +63,7 @@ describe('judgeLatency', () => {
     percentile: 'p95' as const,
     canaryRequests: 1000,
     baselineRequests: 9000,
-    relativeTolerance: 0.25,
+    maxRatio: 1.25,
     absoluteFloorMs: 20,
     minRequests: 100,
   };
@@ -67,6 +73,10 @@ describe('judgeLatency', () => {
     ['past the relative tolerance fails', 200, 120, 'fail'],
     ['a few ms over a tiny baseline is noise under the absolute floor', 12, 4, 'pass'],
     ['a faster canary passes', 60, 120, 'pass'],
+    ['at exactly 1.25× the baseline passes', 150, 120, 'pass'],
+    ['1 ms above 1.25× the baseline fails', 151, 120, 'fail'],
+    ['at exactly the absolute floor above a tiny baseline passes', 24, 4, 'pass'],
+    ['1 ms above the absolute floor fails', 25, 4, 'fail'],
     ['no canary percentile is inconclusive', undefined, 120, 'inconclusive'],
     ['no baseline percentile is inconclusive', 120, undefined, 'inconclusive'],
   ])('%s', (_name, canaryMs, baselineMs, verdict) => {
@@ -147,13 +157,13 @@ describe('judgeEvidence', () => {
 });
 
 describe('judgeUserMetric', () => {
-  const quality: UserMetricCheck = { kind: 'relative', name: 'ssim', query: 'q', better: 'higher', relativeTolerance: 0.05 };
+  const quality: UserMetricCheck = { kind: 'relative', name: 'ssim', query: 'q', better: 'higher', maxRatio: 1.05 };
   const latency: UserMetricCheck = {
     kind: 'relative',
     name: 'convert-ms',
     query: 'q',
     better: 'lower',
-    relativeTolerance: 0.1,
+    maxRatio: 1.1,
     absoluteFloor: 5,
   };
   const threshold: UserMetricCheck = { kind: 'threshold', name: 'ssim', query: 'q', min: 0.8 };
@@ -169,6 +179,10 @@ describe('judgeUserMetric', () => {
     ['lower-is-better: slower within the floor passes', latency, 34, 30, 'pass'],
     ['lower-is-better: much slower fails', latency, 60, 30, 'fail'],
     ['a missing baseline value is inconclusive', quality, 0.9, undefined, 'inconclusive'],
+    ['higher-is-better at exactly baseline / ratio passes', { ...quality, maxRatio: 2 }, 0.4, 0.8, 'pass'],
+    ['higher-is-better just below baseline / ratio fails', { ...quality, maxRatio: 2 }, 0.39, 0.8, 'fail'],
+    ['lower-is-better at exactly ratio × baseline passes', { ...latency, maxRatio: 2 }, 60, 30, 'pass'],
+    ['lower-is-better just above ratio × baseline fails', { ...latency, maxRatio: 2 }, 61, 30, 'fail'],
   ])('%s', (_name, check, canary, baseline, verdict) => {
     expect(judgeUserMetric(check, { canary, baseline }).verdict).toBe(verdict);
   });
@@ -288,11 +302,11 @@ describe('evaluateStage', () => {
     publicationDelayMs: 60_000,
     periodMs: 0,
     minRequests: 100,
-    errorRate: { relativeTolerance: 0.5, absoluteFloor: 0.01 },
-    latency: { percentiles: ['p95'], relativeTolerance: 0.25, absoluteFloorMs: 20 },
+    errorRate: { maxRatio: 1.5, absoluteFloor: 0.01 },
+    latency: { percentiles: ['p95'], maxRatio: 1.25, absoluteFloorMs: 20 },
     slo: { max5xxRate: 0.05 },
     alarms: ['svg-ai-5xx'],
-    userMetrics: [{ kind: 'relative', name: 'ssim', query: 'q', better: 'higher', relativeTolerance: 0.05 }],
+    userMetrics: [{ kind: 'relative', name: 'ssim', query: 'q', better: 'higher', maxRatio: 1.05 }],
   };
   const observation: StageObservation = {
     canaryPercent: 10,

@@ -127,7 +127,7 @@ describe('a bad canary', () => {
     const config = standardConfig();
     const analysis = {
       ...config.analysis,
-      userMetrics: [{ kind: 'relative', name: 'ssim', query: 'svgai quality ssim', better: 'higher', relativeTolerance: 0.05 } as const],
+      userMetrics: [{ kind: 'relative', name: 'ssim', query: 'svgai quality ssim', better: 'higher', maxRatio: 1.05 } as const],
     };
     const record = await run(world, { config: { ...config, analysis } });
     expect(record.status).toBe('rolled-back');
@@ -379,6 +379,61 @@ describe('preflight', () => {
     const record = await run(world, { config: { ...config, analysis: { ...config.analysis, minRequests: 0 } } });
     expect(record.status).toBe('refused');
     expect(record.reason).toContain('analysis.minRequests is 0');
+  });
+
+  it('refuses a ratio to the baseline below 1, which would fail a canary better than its baseline', async () => {
+    const world = createFakeWorld();
+    const config = standardConfig();
+    const analysis = { ...config.analysis, errorRate: { maxRatio: 0.5, absoluteFloor: 0.01 } };
+    const record = await run(world, { config: { ...config, analysis } });
+    expect(record.status).toBe('refused');
+    expect(record.reason).toBe(
+      'analysis.errorRate.maxRatio is 0.5; a ratio to the baseline must be 1 or more (1.5 allows 1.5 times the baseline)',
+    );
+    expect(world.log.entries).toEqual([]);
+  });
+
+  it('refuses a misspelt alarm name before any write, naming it', async () => {
+    const world = createFakeWorld();
+    world.metrics.alarms['svg-ai-5xx'] = 'OK';
+    const config = standardConfig();
+    const analysis = { ...config.analysis, alarms: ['svg-ai-5xx', 'svg-ai-5xxx'] };
+    const record = await run(world, { config: { ...config, analysis } });
+    expect(record.status).toBe('refused');
+    expect(record.reason).toBe("no CloudWatch alarm is named 'svg-ai-5xxx' (input 'alarms'); check the spelling and the region");
+    expect(world.log.entries).toEqual([]);
+    expect(world.state.lock).toBeUndefined();
+  });
+
+  it('refuses a metric check whose metric has no data on the live colour, unless it allows no data', async () => {
+    const world = createFakeWorld();
+    const config = standardConfig();
+    const check = { kind: 'threshold', name: 'quality', query: 'q', min: 0.8 } as const;
+    const refused = await run(world, { config: { ...config, analysis: { ...config.analysis, userMetrics: [check] } } });
+    expect(refused.status).toBe('refused');
+    expect(refused.reason).toBe(
+      "metric check 'quality' (input 'metric-checks') has no data on the live colour in the last hour; check its namespace, " +
+        'metric name and dimensions, or set allow-no-data if the new revision publishes it first',
+    );
+    expect(world.log.entries).toEqual([]);
+
+    const asked: string[] = [];
+    world.metrics.userMetricValue = (_query, scope) => {
+      asked.push(`${scope.role} ${scope.colour}`);
+      return 0.9;
+    };
+    const started = await run(world, { config: { ...config, analysis: { ...config.analysis, userMetrics: [check] } } });
+    expect(started.status).toBe('promoted');
+    expect(asked[0]).toBe('baseline blue');
+  });
+
+  it('lets a metric check that allows no data start without data', async () => {
+    const world = createFakeWorld();
+    const config = standardConfig();
+    world.metrics.userMetricValue = (_query, _scope, window) => (window.start > world.clock.now() - 30 * MINUTE ? 0.9 : undefined);
+    const check = { kind: 'threshold', name: 'quality', query: 'q', min: 0.8, allowNoData: true } as const;
+    const record = await run(world, { config: { ...config, analysis: { ...config.analysis, userMetrics: [check] } } });
+    expect(record.status).not.toBe('refused');
   });
 
   it('refuses a smoke step without smoke checks configured', async () => {

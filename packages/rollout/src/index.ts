@@ -1,7 +1,7 @@
 export * from './analysis/index.js';
 export { describeWeights, liveColourOf, otherColour, sameWeights, weightsFor, type Colour, type Weights } from './colours.js';
 export { worstCaseDuration, formatDuration, type DurationAllowances, type DurationEstimate } from './duration.js';
-export { runRollout, type RunRolloutOptions } from './engine.js';
+export { runRollout, type RunRolloutOptions } from './run-rollout.js';
 export {
   DEFAULT_HEALTH_WAIT,
   DEFAULT_RETRY_POLICY,

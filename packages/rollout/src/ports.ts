@@ -168,6 +168,10 @@ export interface RolloutLock {
   readonly stepIndex: number;
   /** Epoch milliseconds. */
   readonly startedAt: number;
+  /** The rollout's definition as the caller recorded it (RolloutConfig.definition), for a later run to continue it. */
+  readonly definition?: string;
+  /** The task definition the new colour runs, once deployed, so that a later run can report it. */
+  readonly taskDefinition?: string;
 }
 
 /**

@@ -10,4 +10,4 @@ export {
   type RunnerResult,
   type SpawnOptions,
 } from './runner.js';
-export { contractDifferences, loadActionYml, type ActionMetadata, type ActionMetadataEntry } from './action-yml.js';
+export { contractDifferences, declarationDifferences, loadActionYml, type ActionMetadata, type ActionMetadataEntry } from './action-yml.js';

@@ -201,7 +201,12 @@ export function createElbv2Handler(service: Elbv2Service): AwsHandler {
 
 function readTags(p: QueryReader): Record<string, string> | undefined {
   const tags = p.structs('Tags');
-  return tags && Object.fromEntries(tags.map((tag) => [tag.requiredString('Key'), tag.string('Value') ?? '']));
+  if (!tags) return undefined;
+  const entries = tags.map((tag) => [tag.requiredString('Key'), tag.string('Value') ?? ''] as const);
+  const keys = entries.map(([key]) => key);
+  const twice = keys.find((key, i) => keys.indexOf(key) !== i);
+  if (twice !== undefined) throw new AwsError('DuplicateTagKeys', `A tag key was specified more than once: '${twice}'`);
+  return Object.fromEntries(entries);
 }
 
 function readTargets(p: QueryReader, required: boolean): { id: string; port?: number }[] {

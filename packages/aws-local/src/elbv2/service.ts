@@ -6,6 +6,8 @@ import { AwsError } from '../errors.js';
 import { hexId } from '../ids.js';
 import type { Action, Condition, Elbv2State, HealthCheck, Listener, LoadBalancer, Rule, Target, TargetGroup } from './model.js';
 
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 /** Binds and releases the real local port behind each listener (the data plane). */
 export interface ListenerPorts {
   bind(listenerArn: string, requestedPort: number): Promise<number>;
@@ -403,16 +405,35 @@ export class Elbv2Service {
     };
   }
 
+  /**
+   * As the API reference documents it (Tag, AddTags): keys 1 to 128 characters, values 0 to 256, both of
+   * letters, digits, white space and `_ . : / = + - @`; `aws:` keys are reserved; at most 50 tags per
+   * resource, counted after the update (keys that already exist are updated, not added).
+   */
   addTags(arns: string[], tags: Record<string, string>): void {
+    if (arns.length === 0 || arns.length > 20) throw new AwsError('ValidationError', 'ResourceArns must hold 1 to 20 ARNs');
+    if (Object.keys(tags).length === 0) throw new AwsError('ValidationError', 'Tags must hold at least 1 tag');
+    for (const [key, value] of Object.entries(tags)) {
+      if (key.length < 1 || key.length > 128 || !TAG_TEXT.test(key)) {
+        throw new AwsError('ValidationError', `Tag key '${key}' must be 1 to 128 characters of letters, digits, spaces and _.:/=+-@`);
+      }
+      if (value.length > 256 || !TAG_TEXT.test(value)) {
+        throw new AwsError('ValidationError', `Tag value of '${key}' must be up to 256 characters of letters, digits, spaces and _.:/=+-@`);
+      }
+      if (key.toLowerCase().startsWith('aws:')) throw new AwsError('ValidationError', `Tag key '${key}' uses the reserved prefix aws:`);
+    }
     for (const arn of arns) {
       this.requireResource(arn);
       const current = this.state.tags[arn] ?? {};
-      if (Object.keys({ ...current, ...tags }).length > 50) throw new AwsError('TooManyTags', `Too many tags on '${arn}' (at most 50)`);
-      this.state.tags[arn] = { ...current, ...tags };
+      const after = Object.keys({ ...current, ...tags }).filter((key) => !key.startsWith('aws:')).length;
+      if (after > 50) throw new AwsError('TooManyTags', `You've reached the limit on the number of tags for this resource`);
     }
+    for (const arn of arns) this.state.tags[arn] = { ...(this.state.tags[arn] ?? {}), ...tags };
   }
 
   removeTags(arns: string[], keys: string[]): void {
+    if (arns.length === 0 || arns.length > 20) throw new AwsError('ValidationError', 'ResourceArns must hold 1 to 20 ARNs');
+    if (keys.length === 0) throw new AwsError('ValidationError', 'TagKeys must hold at least 1 key');
     for (const arn of arns) {
       this.requireResource(arn);
       const current = { ...this.state.tags[arn] };

@@ -74,7 +74,7 @@ describe('HttpProbe through the test listener', () => {
     const unreachable = new HttpProbe('http://127.0.0.1:1');
 
     const [response] = await unreachable.send({ count: 1, path: '/ready', timeoutMs: 2_000 });
-    expect(response).toEqual({ status: undefined, latencyMs: expect.any(Number), error: expect.stringMatching(/fetch failed/) });
+    expect(response).toEqual({ status: undefined, latencyMs: expect.any(Number), error: 'Error: connect ECONNREFUSED 127.0.0.1:1' });
     await expect(unreachable.read('/version', 2_000)).resolves.toEqual({ status: undefined, body: expect.any(String) });
   });
 });

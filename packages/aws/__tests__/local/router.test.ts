@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Weights } from '@svg-ai-release/rollout';
 import { CreateRuleCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsLocal } from '@svg-ai-release/aws-local';
 import { ElbTrafficRouter, resolveTopology, type AwsClients, type BlueGreenTopology } from '../../src/index.js';
@@ -8,12 +9,15 @@ let local: AwsLocal;
 let clients: AwsClients;
 let topology: BlueGreenTopology;
 let router: ElbTrafficRouter;
+/** The weights as the stand-in seeded them, read before any test wrote any. */
+let seeded: Weights;
 
 beforeAll(async () => {
   local = await startStandIn();
   clients = localClients(local);
   topology = await resolveTopology(clients, topologyRequest(local));
   router = new ElbTrafficRouter(clients, topology);
+  seeded = await router.readWeights();
   // Both sides must answer before traffic is split between them.
   await waitFor('a healthy target on each side', async () => {
     const groups = local.admin.state().targetGroups.filter((group) => group.name === 'svg-ai-blue' || group.name === 'svg-ai-green');
@@ -26,9 +30,17 @@ afterAll(async () => {
   await local?.stop();
 });
 
+// Every test starts from 100/0 on the production listener, whichever ran before it.
+beforeEach(async () => {
+  await router.setWeights({ blue: 100, green: 0 });
+});
+
 describe('ElbTrafficRouter on the production listener', () => {
-  it('reads the seeded 100/0, then writes 90/10 and reads it back', async () => {
-    await expect(router.readWeights()).resolves.toEqual({ blue: 100, green: 0 });
+  it('reads the seeded 100/0', () => {
+    expect(seeded).toEqual({ blue: 100, green: 0 });
+  });
+
+  it('writes 90/10 and reads it back', async () => {
     await router.setWeights({ blue: 90, green: 10 });
     await expect(router.readWeights()).resolves.toEqual({ blue: 90, green: 10 });
   });
@@ -94,7 +106,16 @@ describe('ElbTrafficRouter on a listener rule', () => {
       }),
     );
     ruleArn = Rules![0]!.RuleArn!;
-    ruleRouter = new ElbTrafficRouter(clients, await resolveTopology(clients, topologyRequest(local, { listenerArn: ruleArn })));
+    // resolveTopology refuses this rule (the listener's default action forwards to the same colours); the
+    // router itself is what is tested here, on the rule.
+    ruleRouter = new ElbTrafficRouter(clients, {
+      ...topology,
+      production: { ...topology.production, arn: ruleArn, kind: 'rule' },
+    });
+  });
+
+  beforeEach(async () => {
+    await ruleRouter.setWeights({ blue: 100, green: 0 });
   });
 
   it('reads 100/0, writes 90/10 and reads it back', async () => {
@@ -128,10 +149,10 @@ describe('throttling', () => {
   it('is ridden out by the clients’ adaptive retries', async () => {
     local.admin.injectFaults({ throttle: [{ service: 'elasticloadbalancing', operation: 'ModifyListener', count: 3 }] });
 
-    await router.setWeights({ blue: 100, green: 0 });
+    await router.setWeights({ blue: 60, green: 40 });
 
     expect(local.admin.faults().throttle).toEqual([]);
-    await expect(router.readWeights()).resolves.toEqual({ blue: 100, green: 0 });
+    await expect(router.readWeights()).resolves.toEqual({ blue: 60, green: 40 });
   });
 
   it('that outlasts the attempts surfaces as a retryable AwsCallError', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AddTagsCommand, CreateRuleCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { AddTagsCommand, CreateRuleCommand, DescribeTagsCommand, RemoveTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsLocal } from '@svg-ai-release/aws-local';
 import type { RolloutLock } from '@svg-ai-release/rollout';
-import { ListenerTagStateStore, TAG_PREFIX, type AwsClients } from '../../src/index.js';
+import { ListenerTagStateStore, lockToTags, TAG_PREFIX, type AwsClients } from '../../src/index.js';
 import { localClients, startStandIn } from './support.js';
 
 let local: AwsLocal;
@@ -113,5 +113,59 @@ describe('ListenerTagStateStore against the stand-in', () => {
     await expect(ruleStore.read()).resolves.toEqual(lock);
     await ruleStore.clear();
     await expect(ruleStore.read()).resolves.toBeUndefined();
+  });
+
+  it('refuses a lock that would take the resource past 50 tags, saying how many it needs and how many are there, writing nothing', async () => {
+    const { Rules } = await clients.elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: listenerArn,
+        Priority: 20,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/full/*'] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: local.resources.targetGroups['svg-ai-blue'] }],
+      }),
+    );
+    const ruleArn = Rules![0]!.RuleArn!;
+    const others = Array.from({ length: 44 }, (_, i) => ({ Key: `team:${i}`, Value: 'x' }));
+    await clients.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: others }));
+    const ruleStore = new ListenerTagStateStore(clients, ruleArn);
+    const needed = lockToTags(lock).length;
+    expect(needed).toBe(9);
+
+    await expect(ruleStore.write(lock)).rejects.toThrow(
+      `the rollout lock needs 9 tags on ${ruleArn}, which already has 44 other tags; AWS allows 50 per resource: ` +
+        'remove 3 of its other tags, or give shorter inputs (environment, metric-checks, alarms) so that the record needs fewer tags',
+    );
+    const { TagDescriptions } = await clients.elbv2.send(new DescribeTagsCommand({ ResourceArns: [ruleArn] }));
+    expect(TagDescriptions?.[0]?.Tags?.filter((tag) => tag.Key?.startsWith(TAG_PREFIX))).toEqual([]);
+
+    // Within the budget it fits exactly: 41 others and 9 for the lock make 50.
+    await clients.elbv2.send(new RemoveTagsCommand({ ResourceArns: [ruleArn], TagKeys: ['team:0', 'team:1', 'team:2'] }));
+    await ruleStore.write(lock);
+    await expect(ruleStore.read()).resolves.toEqual(lock);
+  });
+
+  it('is held to AWS limits by the stand-in: a 51st tag is TooManyTags, a 257-character value a ValidationError', async () => {
+    const { Rules } = await clients.elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: listenerArn,
+        Priority: 30,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/limits/*'] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: local.resources.targetGroups['svg-ai-blue'] }],
+      }),
+    );
+    const ruleArn = Rules![0]!.RuleArn!;
+    const fifty = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await clients.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: fifty }));
+    await expect(
+      clients.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: [{ Key: 'k50', Value: 'v' }] })),
+    ).rejects.toMatchObject({ name: 'TooManyTagsException' });
+    // Updating a key that exists adds no tag.
+    await clients.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: [{ Key: 'k0', Value: 'w' }] }));
+    await expect(
+      clients.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: [{ Key: 'k1', Value: 'v'.repeat(257) }] })),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(
+      clients.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: [{ Key: 'k1', Value: '{json}' }] })),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });

@@ -100,11 +100,12 @@ export function localClients(local: AwsLocal, settings: Partial<AwsSettings> = {
 /** The topology request naming the seeded resources. */
 export function topologyRequest(
   local: AwsLocal,
-  overrides: { listenerArn?: string; testListenerArn?: string; greenService?: string } = {},
+  overrides: { listenerArn?: string; testListenerArn?: string; testHost?: string; greenService?: string } = {},
 ) {
   return {
     listenerArn: overrides.listenerArn ?? local.resources.listeners['production']!,
     ...(overrides.testListenerArn ? { testListenerArn: overrides.testListenerArn } : {}),
+    ...(overrides.testHost ? { testHost: overrides.testHost } : {}),
     cluster: 'svg-ai',
     blueService: 'svg-ai-blue',
     greenService: overrides.greenService ?? 'svg-ai-green',

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateListenerCommand,
+  CreateRuleCommand,
+  DescribeListenersCommand,
+  ModifyListenerCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsLocal } from '@svg-ai-release/aws-local';
 import { resolveTopology, type AwsClients } from '../../src/index.js';
 import { localClients, startStandIn, topologyRequest } from './support.js';
@@ -17,10 +22,27 @@ afterAll(async () => {
   await local?.stop();
 });
 
-async function createRule(priority: number, groups: { name: string; weight: number }[]): Promise<string> {
+/** A listener of its own whose default action serves nothing of blue or green: where rule mode is safe. */
+async function createRuleListener(): Promise<string> {
+  const { Listeners } = await clients.elbv2.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: local.resources.loadBalancers['svg-ai'],
+      Port: 0,
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }],
+    }),
+  );
+  return Listeners![0]!.ListenerArn!;
+}
+
+async function createRule(
+  priority: number,
+  groups: { name: string; weight: number }[],
+  listenerArn = local.resources.listeners['production'],
+): Promise<string> {
   const { Rules } = await clients.elbv2.send(
     new CreateRuleCommand({
-      ListenerArn: local.resources.listeners['production'],
+      ListenerArn: listenerArn,
       Priority: priority,
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: [`/rule-${priority}/*`] } }],
       Actions: [
@@ -59,21 +81,143 @@ describe('resolveTopology against the stand-in', () => {
     expect(topology.test?.kind).toBe('listener');
   });
 
-  it('resolves a listener rule with a weighted forward to blue and green', async () => {
-    const ruleArn = await createRule(10, [
+  it('resolves a listener rule with a weighted forward to blue and green, when nothing else forwards to them', async () => {
+    const listenerArn = await createRuleListener();
+    const ruleArn = await createRule(
+      10,
+      [
+        { name: 'svg-ai-blue', weight: 100 },
+        { name: 'svg-ai-green', weight: 0 },
+      ],
+      listenerArn,
+    );
+    const production = local.resources.listeners['production']!;
+    const { Listeners } = await clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [production] }));
+    // The seeded production listener forwards to blue as well; for this case it answers 404 instead.
+    await clients.elbv2.send(
+      new ModifyListenerCommand({
+        ListenerArn: production,
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }],
+      }),
+    );
+    try {
+      const topology = await resolveTopology(
+        clients,
+        topologyRequest(local, { listenerArn: ruleArn, testListenerArn: local.resources.listeners['test'] }),
+      );
+      expect(topology.production).toEqual({
+        arn: ruleArn,
+        kind: 'rule',
+        listenerArn,
+        loadBalancerArn: local.resources.loadBalancers['svg-ai'],
+      });
+      expect(topology.sides.green.service).toBe('svg-ai-green');
+    } finally {
+      await clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: production, DefaultActions: Listeners![0]!.DefaultActions }));
+    }
+  });
+
+  it('refuses rule mode while the listener’s default action forwards to a colour, naming it', async () => {
+    const ruleArn = await createRule(11, [
       { name: 'svg-ai-blue', weight: 100 },
       { name: 'svg-ai-green', weight: 0 },
     ]);
+    const request = topologyRequest(local, { listenerArn: ruleArn, testListenerArn: local.resources.listeners['test'] });
+    const error = await resolveTopology(clients, request).then(
+      () => undefined,
+      (thrown: unknown) => thrown as { name: string; subject: string; message: string },
+    );
+    expect(error).toMatchObject({ name: 'TopologyError', subject: 'listener' });
+    // Each conflict is named (other cases of this file leave rules of their own behind), then what to do.
+    expect(error!.message.split('; ')).toContain(
+      `listener ${local.resources.listeners['production']} (its default action) forwards to the blue target group ` +
+        `${local.resources.targetGroups['svg-ai-blue']}`,
+    );
+    expect(error!.message).toMatch(
+      /a rollout scales a colour to zero \(the old one after promotion, the new one after a rollback\), which would leave that forwarding to nothing\. Point it elsewhere, or give that listener or rule as 'listener-arn'$/,
+    );
+  });
 
-    const topology = await resolveTopology(clients, topologyRequest(local, { listenerArn: ruleArn }));
-
-    expect(topology.production).toEqual({
-      arn: ruleArn,
-      kind: 'rule',
-      listenerArn: local.resources.listeners['production'],
-      loadBalancerArn: local.resources.loadBalancers['svg-ai'],
+  it('refuses rule mode while another rule forwards to a colour, naming that rule', async () => {
+    const listenerArn = await createRuleListener();
+    const ruleArn = await createRule(
+      20,
+      [
+        { name: 'svg-ai-blue', weight: 100 },
+        { name: 'svg-ai-green', weight: 0 },
+      ],
+      listenerArn,
+    );
+    const other = await createRule(21, [{ name: 'svg-ai-blue', weight: 1 }], listenerArn);
+    await expect(resolveTopology(clients, topologyRequest(local, { listenerArn: ruleArn }))).rejects.toMatchObject({
+      name: 'TopologyError',
+      subject: 'listener',
+      message: expect.stringContaining(`rule ${other} forwards to the blue target group ${local.resources.targetGroups['svg-ai-blue']}`),
     });
-    expect(topology.sides.green.service).toBe('svg-ai-green');
+  });
+
+  it('refuses the production rule’s own listener as the test listener', async () => {
+    const listenerArn = await createRuleListener();
+    const ruleArn = await createRule(
+      30,
+      [
+        { name: 'svg-ai-blue', weight: 100 },
+        { name: 'svg-ai-green', weight: 0 },
+      ],
+      listenerArn,
+    );
+    await expect(
+      resolveTopology(clients, topologyRequest(local, { listenerArn: ruleArn, testListenerArn: listenerArn })),
+    ).rejects.toMatchObject({
+      name: 'TopologyError',
+      subject: 'test-listener',
+      message:
+        `the test listener ${listenerArn} is the listener of the production rule ${ruleArn}: deploying points its default action ` +
+        'at the new colour, which would serve every request no rule matches before it is validated; give a separate test listener, or a test rule',
+    });
+  });
+
+  describe('a test rule with a host-header condition', () => {
+    let testRule: string;
+    beforeAll(async () => {
+      const { Rules } = await clients.elbv2.send(
+        new CreateRuleCommand({
+          ListenerArn: local.resources.listeners['test'],
+          Priority: 40,
+          Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['canary.svg-ai.test', '*.next.svg-ai.test'] } }],
+          Actions: [{ Type: 'forward', TargetGroupArn: local.resources.targetGroups['svg-ai-green'] }],
+        }),
+      );
+      testRule = Rules![0]!.RuleArn!;
+    });
+
+    it('is probed with the host it matches', async () => {
+      const topology = await resolveTopology(
+        clients,
+        topologyRequest(local, { testListenerArn: testRule, testHost: 'a.next.svg-ai.test' }),
+      );
+      expect(topology.test).toMatchObject({ kind: 'rule', host: 'a.next.svg-ai.test', url: local.listenerUrl('test') });
+    });
+
+    it.each([
+      [
+        'without a test host',
+        undefined,
+        "answers only for host canary.svg-ai.test, *.next.svg-ai.test; set 'test-host' to one of them, or probes reach another rule",
+      ],
+      [
+        'with a test host it does not match',
+        'svg-ai.test',
+        "answers only for host canary.svg-ai.test, *.next.svg-ai.test, not for 'test-host' svg-ai.test",
+      ],
+    ])('is refused %s, before any change', async (_name, testHost, detail) => {
+      const request = topologyRequest(local, { testListenerArn: testRule, ...(testHost ? { testHost } : {}) });
+      await expect(resolveTopology(clients, request)).rejects.toMatchObject({
+        name: 'TopologyError',
+        subject: 'test-listener',
+        message: `the test rule ${testRule} ${detail}`,
+      });
+    });
   });
 
   describe('refuses, naming the subject', () => {

@@ -4,8 +4,8 @@ import { checkResult, percent, regressionLimit, type CheckResult } from './verdi
 export interface ErrorRateComparison {
   readonly canary: RequestCounts;
   readonly baseline: RequestCounts;
-  /** How much worse, relatively, the canary may be: 0.5 allows 1.5× the baseline rate. */
-  readonly relativeTolerance: number;
+  /** The canary's rate may be at most this many times the baseline's (1 or more): 1.5 allows 1.5× the baseline rate. */
+  readonly maxRatio: number;
   /** How much worse, absolutely, it may be in any case: 0.01 allows baseline + 1 point, so 0% vs 0.1% is no fail. */
   readonly absoluteFloor: number;
   readonly minRequests: number;
@@ -25,7 +25,7 @@ export function judgeErrorRate(input: ErrorRateComparison): CheckResult {
   const baseline = errorRateOf('baseline', input.baseline, input.minRequests);
   if ('missing' in baseline) return checkResult(check, 'inconclusive', baseline.missing, figures);
 
-  const limit = regressionLimit(baseline.value, input.relativeTolerance, input.absoluteFloor);
+  const limit = regressionLimit(baseline.value, input.maxRatio, input.absoluteFloor);
   const rates = { ...figures, canaryRate: canary.value, baselineRate: baseline.value, limit };
   const comparison = `canary ${percent(canary.value)} vs baseline ${percent(baseline.value)} (limit ${percent(limit)})`;
   return canary.value > limit

@@ -17,10 +17,10 @@ import type { MetricTiming } from './window.js';
 export interface AnalysisConfig extends MetricTiming {
   /** Requests each side needs in the window before its rates and percentiles are judged. */
   readonly minRequests: number;
-  readonly errorRate?: { readonly relativeTolerance: number; readonly absoluteFloor: number };
+  readonly errorRate?: { readonly maxRatio: number; readonly absoluteFloor: number };
   readonly latency?: {
     readonly percentiles: readonly Percentile[];
-    readonly relativeTolerance: number;
+    readonly maxRatio: number;
     readonly absoluteFloorMs: number;
   };
   readonly slo?: { readonly max5xxRate?: number; readonly maxP95Ms?: number; readonly maxP99Ms?: number };
@@ -125,7 +125,7 @@ function latencyComparisons(canary: TrafficStats, baseline: TrafficStats, config
       baselineMs: baseline.latencyMs[percentile],
       canaryRequests: canary.requests,
       baselineRequests: baseline.requests,
-      relativeTolerance: latency.relativeTolerance,
+      maxRatio: latency.maxRatio,
       absoluteFloorMs: latency.absoluteFloorMs,
       minRequests: config.minRequests,
     }),

@@ -8,8 +8,8 @@ export interface LatencyComparison {
   readonly baselineMs: number | undefined;
   readonly canaryRequests: number | undefined;
   readonly baselineRequests: number | undefined;
-  /** 0.2 allows the canary 1.2× the baseline's latency. */
-  readonly relativeTolerance: number;
+  /** The canary's latency may be at most this many times the baseline's (1 or more): 1.2 allows 1.2×. */
+  readonly maxRatio: number;
   /** Differences up to this many milliseconds are noise, whatever the ratio. */
   readonly absoluteFloorMs: number;
   readonly minRequests: number;
@@ -36,7 +36,7 @@ export function judgeLatency(input: LatencyComparison): CheckResult {
   });
   if ('missing' in baseline) return checkResult(check, 'inconclusive', baseline.missing, figures);
 
-  const limit = regressionLimit(baseline.value, input.relativeTolerance, input.absoluteFloorMs);
+  const limit = regressionLimit(baseline.value, input.maxRatio, input.absoluteFloorMs);
   const comparison = `canary ${ms(canary.value)} vs baseline ${ms(baseline.value)} (limit ${ms(limit)})`;
   return canary.value > limit
     ? checkResult(check, 'fail', `${comparison}: the canary is slower than the baseline`, { ...figures, limitMs: limit })

@@ -12,6 +12,8 @@ export interface UserMetricThreshold {
   readonly kind: 'threshold';
   readonly name: string;
   readonly query: string;
+  /** Lets the metric be empty in preflight (a metric the new revision publishes first); otherwise it must have data. */
+  readonly allowNoData?: boolean;
   readonly min?: number;
   readonly max?: number;
 }
@@ -21,9 +23,15 @@ export interface UserMetricComparison {
   readonly kind: 'relative';
   readonly name: string;
   readonly query: string;
+  /** Lets the metric be empty in preflight (a metric the new revision publishes first); otherwise it must have data. */
+  readonly allowNoData?: boolean;
   readonly better: 'higher' | 'lower';
-  /** 0.05 lets the canary be 5% worse than the baseline. */
-  readonly relativeTolerance: number;
+  /**
+   * How many times worse than the baseline the canary may be, 1 or more, as for error rates and latency:
+   * lower-is-better, canary ≤ maxRatio × baseline; higher-is-better, baseline ≤ maxRatio × canary
+   * (1.05: a quality of 0.9 allows the canary down to 0.9 / 1.05 ≈ 0.857).
+   */
+  readonly maxRatio: number;
   /** Differences up to this much are noise, whatever the ratio. */
   readonly absoluteFloor?: number;
 }
@@ -43,8 +51,10 @@ export function judgeUserMetric(check: UserMetricCheck, values: UserMetricValues
 
   if (values.baseline === undefined) return checkResult(name, 'inconclusive', 'no data points for the baseline', figures);
   const baseline = values.baseline;
-  // Tolerance is relative to the baseline's magnitude, so it works for metrics that can be negative.
-  const allowance = Math.max(Math.abs(baseline) * check.relativeTolerance, check.absoluteFloor ?? 0);
+  // The allowance is relative to the baseline's magnitude, so it also works for metrics that can be negative;
+  // for a positive baseline the limit is exactly maxRatio × baseline (lower is better) or baseline / maxRatio.
+  const share = check.better === 'higher' ? 1 - 1 / check.maxRatio : check.maxRatio - 1;
+  const allowance = Math.max(Math.abs(baseline) * share, check.absoluteFloor ?? 0);
   const limit = check.better === 'higher' ? baseline - allowance : baseline + allowance;
   const worse = check.better === 'higher' ? values.canary < limit : values.canary > limit;
   const comparison = `canary ${values.canary} vs baseline ${baseline} (${check.better} is better, limit ${limit})`;

@@ -44,7 +44,12 @@ export function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(2)}%`;
 }
 
-/** The limit a regression must exceed: both the relative tolerance and the absolute floor. */
-export function regressionLimit(baseline: number, relativeTolerance: number, absoluteFloor: number): number {
-  return Math.max(baseline * (1 + relativeTolerance), baseline + absoluteFloor);
+/**
+ * The highest value the canary may show for a "lower is better" figure (error rate, latency): at most
+ * `maxRatio` times the baseline (a ratio of 1 or more: 1.5 allows one and a half times the baseline), and
+ * in any case the baseline plus `absoluteFloor`, so that tiny baselines do not turn noise into failures.
+ * A value equal to the limit passes; only a value above it fails.
+ */
+export function regressionLimit(baseline: number, maxRatio: number, absoluteFloor: number): number {
+  return Math.max(baseline * maxRatio, baseline + absoluteFloor);
 }

@@ -41,6 +41,11 @@ export interface RolloutConfig {
   readonly runUrl?: string;
   /** What to deploy. Needed by `deploy`; `resume` checks it against the lock; `abort` and `promote` ignore it. */
   readonly revision?: RevisionSpec;
+  /**
+   * What defines this rollout (plan, analysis settings, revision) as the caller encodes it, kept with the
+   * lock so that a later run can continue the same rollout from the lock alone. Opaque to the engine.
+   */
+  readonly definition?: string;
   readonly analysis: AnalysisConfig;
   /** Needed when the plan has a smoke step. */
   readonly smoke?: SmokeConfig;

@@ -24,6 +24,8 @@ export async function deploy(run: Run): Promise<EngineState> {
   run.record.update({
     revision: { ...run.record.revision, taskDefinition: prepared.taskDefinition, taskDefinitionReused: prepared.reused },
   });
+  // Kept with the lock from the next progress write on, so a later run (resume, promote) reports it too.
+  run.lock = { ...run.lock, taskDefinition: prepared.taskDefinition };
   logger.info(
     `${canary} runs ${prepared.taskDefinition} (${prepared.reused ? 'reused an identical revision' : 'registered'}), ` +
       `${desiredCount} tasks like ${stable}`,

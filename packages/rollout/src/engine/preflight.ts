@@ -7,6 +7,7 @@ import { describeWeights, liveColourOf, otherColour, type Colour, type Weights }
 import { formatDuration, worstCaseDuration } from '../duration.js';
 import { validatePlan, type RolloutPlan } from '../plan.js';
 import type { RolloutLock } from '../ports.js';
+import { errorMessage } from '../errors.js';
 import { durationAllowances } from './config.js';
 import { acquireLock, describeLock } from './lock.js';
 import type { Run, RunSetup } from './run.js';
@@ -31,7 +32,53 @@ export async function preflight(setup: RunSetup): Promise<PreflightOutcome> {
     }
     setup.ports.logger.warn(`taking over the lock of ${describeLock(existing)}`);
   }
+  if (setup.mode === 'deploy') {
+    const missing = await missingEvidence(setup, weights);
+    if (missing.length > 0) return refuse(missing.join('; '));
+  }
   return setup.mode === 'deploy' ? startNew(setup, weights, existing) : continueExisting(setup, weights, existing);
+}
+
+/** How far back a user metric must have data for preflight to believe it exists. */
+export const METRIC_LOOKBACK_MS = 60 * 60_000;
+
+/**
+ * What the analysis will judge must exist before any traffic moves: a misspelt alarm name, or a metric
+ * query that matches nothing, would otherwise only be found (as inconclusive or ignored evidence) later.
+ * Every named alarm must exist; every user metric must have had data on the live colour within the last
+ * hour, unless its check allows it to be empty.
+ */
+async function missingEvidence(setup: RunSetup, weights: Weights): Promise<string[]> {
+  const { metrics, clock } = setup.ports;
+  const { analysis } = setup.config;
+  const problems: string[] = [];
+  const alarms = analysis.alarms ?? [];
+  if (alarms.length > 0) {
+    const states = await setup.call('read alarms', () => metrics.alarmStates(alarms));
+    const missing = alarms.filter((name) => states.find((status) => status.name === name)?.state === undefined);
+    if (missing.length > 0) {
+      problems.push(
+        `no CloudWatch alarm is named ${missing.map((name) => `'${name}'`).join(', ')} (input 'alarms'); check the spelling and the region`,
+      );
+    }
+  }
+  const live = liveColourOf(weights);
+  if (live === undefined) return problems;
+  const end = clock.now() - analysis.publicationDelayMs;
+  const window = { start: end - METRIC_LOOKBACK_MS, end };
+  for (const check of analysis.userMetrics ?? []) {
+    if (check.allowNoData) continue;
+    const value = await setup.call(`read metric ${check.name}`, () =>
+      metrics.userMetric(check.query, { colour: live, role: 'baseline' }, window),
+    );
+    if (value === undefined) {
+      problems.push(
+        `metric check '${check.name}' (input 'metric-checks') has no data on the live colour in the last hour; ` +
+          'check its namespace, metric name and dimensions, or set allow-no-data if the new revision publishes it first',
+      );
+    }
+  }
+  return problems;
 }
 
 /** Everything that can be refused without looking at the world. */
@@ -44,6 +91,7 @@ function configurationProblems(setup: RunSetup): string[] {
   if (!(config.analysis.minRequests >= 1)) {
     problems.push(`analysis.minRequests is ${config.analysis.minRequests}; it must be 1 or more, or a canary without traffic could pass`);
   }
+  problems.push(...ratioProblems(config.analysis));
   if (mode === 'deploy' && config.timeBudgetMs !== undefined && problems.length === 0) {
     const estimate = worstCaseDuration(plan, durationAllowances(config));
     if (estimate.totalMs > config.timeBudgetMs) {
@@ -55,6 +103,21 @@ function configurationProblems(setup: RunSetup): string[] {
     }
   }
   return problems;
+}
+
+/** A ratio below 1 would fail a canary that is better than its baseline. */
+function ratioProblems(analysis: RunSetup['config']['analysis']): string[] {
+  const ratios: [string, number | undefined][] = [
+    ['analysis.errorRate.maxRatio', analysis.errorRate?.maxRatio],
+    ['analysis.latency.maxRatio', analysis.latency?.maxRatio],
+    ...(analysis.userMetrics ?? []).map((check): [string, number | undefined] => [
+      `analysis.userMetrics ${check.name} maxRatio`,
+      check.kind === 'relative' ? check.maxRatio : undefined,
+    ]),
+  ];
+  return ratios
+    .filter(([, ratio]) => ratio !== undefined && !(ratio >= 1))
+    .map(([name, ratio]) => `${name} is ${ratio}; a ratio to the baseline must be 1 or more (1.5 allows 1.5 times the baseline)`);
 }
 
 /** `deploy`: only from a clean 100/0, which names the live (stable) and idle (canary) colours. */
@@ -80,6 +143,7 @@ async function startNew(setup: RunSetup, weights: Weights, existing: RolloutLock
     phase: 'deploying',
     stepIndex: 0,
     startedAt: setup.startedAt,
+    ...(config.definition !== undefined ? { definition: config.definition } : {}),
   };
   return start(setup, { lock, weights, state: { name: 'deploying' } });
 }
@@ -183,7 +247,13 @@ async function start(
   begin: { lock: RolloutLock; weights: Weights; state: EngineState; resumedFrom?: RolloutLock },
 ): Promise<PreflightOutcome> {
   const { lock, weights, state, resumedFrom } = begin;
-  const acquired = await acquireLock(setup, lock);
+  let acquired: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    acquired = await acquireLock(setup, lock);
+  } catch (error) {
+    // Nothing has changed yet: the lock is the first write, so a failure to write it is a refusal, named as such.
+    return refuse(`could not take the rollout lock: ${errorMessage(error)}`);
+  }
   if (!acquired.acquired) {
     const holder = acquired.holder ? describeLock(acquired.holder) : 'nobody (the lock did not stick)';
     return refuse(`another run took the lock at the same moment: ${holder}`);
@@ -193,7 +263,10 @@ async function start(
   setup.record.update({
     rolloutId: lock.rolloutId,
     colours: { stable, canary },
-    revision: { ...setup.record.revision, ...(resumedFrom ? { image: lock.targetImage, modelVersion: lock.modelVersion } : {}) },
+    revision: {
+      ...setup.record.revision,
+      ...(resumedFrom ? { image: lock.targetImage, modelVersion: lock.modelVersion, taskDefinition: lock.taskDefinition } : {}),
+    },
   });
   const shiftedBefore = resumedFrom ? setup.plan.steps.slice(0, resumedFrom.stepIndex).some((step) => step.kind === 'shift') : false;
   const run: Run = {

@@ -42,7 +42,7 @@ export async function createAwsRollout(options: AwsRolloutOptions): Promise<AwsR
         ...(options.metricPeriodSeconds ? { periodSeconds: options.metricPeriodSeconds } : {}),
         ...(options.userQueries ? { userQueries: options.userQueries } : {}),
       }),
-      ...(topology.test ? { probe: new HttpProbe(topology.test.url) } : {}),
+      ...(topology.test ? { probe: new HttpProbe(topology.test.url, topology.test.host ? { host: topology.test.host } : {}) } : {}),
       state: new ListenerTagStateStore(clients, topology.production.arn),
       clock: options.clock,
       logger: options.logger,
