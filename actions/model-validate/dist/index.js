@@ -73769,7 +73769,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2105);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3239);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -73778,7 +73778,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2105:
+/***/ 3239:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76908,14 +76908,14 @@ function parseEnum(input, raw, allowed) {
 }
 const REGION_PATTERN = /^(?:[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)$/;
 /** An AWS region code such as `eu-west-1` or `us-gov-west-1`. */
-function parsers_parseRegion(input, raw) {
+function parseRegion(input, raw) {
     const value = raw.trim();
     if (REGION_PATTERN.test(value))
         return value;
     throw new errors_InputError(input, `${errors_quote(raw)} is not an AWS region code like eu-west-1`);
 }
 /** An ARN of a given service and resource type, e.g. an ALB listener or an ECS service. */
-function parsers_parseArn(input, raw, expected) {
+function parseArn(input, raw, expected) {
     const value = raw.trim();
     const wanted = `an ARN of ${expected.service} ${expected.resourceTypes.join(' or ')}`;
     const parts = value.split(':');
@@ -76961,7 +76961,7 @@ function parseS3Uri(input, raw) {
  * `KEY=value` pairs, one per line or separated by commas; keys unique and non-empty.
  * Values may contain `=`. Blank lines and `#` comments are skipped.
  */
-function parsers_parseKeyValueList(input, raw) {
+function parseKeyValueList(input, raw) {
     const result = new Map();
     const entries = raw
         .split(/\r?\n|,/)
@@ -76995,7 +76995,7 @@ function parseList(input, raw) {
     return items;
 }
 /** A container image reference pinned by digest: `repo@sha256:<64 hex>` (tags move; digests do not). */
-function parsers_parseImageDigestRef(input, raw) {
+function parseImageDigestRef(input, raw) {
     const value = raw.trim();
     if (/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9]@sha256:[a-f0-9]{64}$/.test(value))
         return value;
@@ -77003,16 +77003,16 @@ function parsers_parseImageDigestRef(input, raw) {
 }
 const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 /** An ECS cluster or service given by name or by ARN; returns it unchanged (the SDK takes either). */
-function parsers_parseEcsRef(input, raw, resourceType) {
+function parseEcsRef(input, raw, resourceType) {
     const value = raw.trim();
     if (value.startsWith('arn:'))
-        return parsers_parseArn(input, value, { service: 'ecs', resourceTypes: [resourceType] }).arn;
+        return parseArn(input, value, { service: 'ecs', resourceTypes: [resourceType] }).arn;
     if (ECS_NAME.test(value))
         return value;
     throw new InputError(input, `${quote(raw)} is neither an ECS ${resourceType} name (letters, digits, - and _) nor an ARN`);
 }
 /** An http(s) URL, e.g. an endpoint override. */
-function parsers_parseHttpUrl(input, raw) {
+function parseHttpUrl(input, raw) {
     const value = raw.trim();
     let url;
     try {
@@ -77049,13 +77049,13 @@ function parseModelVersion(input, raw) {
  * reads its inputs the same way: trimmed, required ones refused when empty (naming the input),
  * optional ones parsed from their default (from action.yml) or left undefined.
  */
-function inputs_readRequired(name, parse) {
+function readRequired(name, parse) {
     const raw = core.getInput(name);
     if (raw.trim() === '')
         throw new InputError(name, 'is required but was not given');
     return parse(name, raw);
 }
-function inputs_readOptional(name, parse) {
+function readOptional(name, parse) {
     const raw = getInput(name);
     return raw.trim() === '' ? undefined : parse(name, raw);
 }
@@ -77065,8 +77065,90 @@ function readWithDefault(name, parse, fallback) {
     return parse(name, raw.trim() === '' ? fallback : raw);
 }
 /** A plain string input, trimmed. */
-const inputs_asString = (_input, raw) => raw.trim();
+const asString = (_input, raw) => raw.trim();
 //# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ../../packages/action-kit/lib/declare.js
+/**
+ * One declaration per input. Each input is declared once, with its action.yml name, its description,
+ * whether it is required, the default text action.yml gives it, and the strict parser that reads it.
+ * The typed reader is derived from the declaration (`readInputs`), and a test helper
+ * (`declarationDifferences` in `@svg-ai-release/action-kit/testing`) compares the declaration with
+ * action.yml both ways, so that names, descriptions, defaults and required flags cannot drift.
+ *
+ * ```ts
+ * export const INPUTS = declareInputs({
+ *   cluster: input.required({ name: 'cluster', description: 'Name or ARN of the ECS cluster.', parse: asString }),
+ *   bakeTime: input.withDefault({ name: 'bake-time', description: 'How long each step bakes.', default: '5m', parse: parseDuration }),
+ *   alarms: input.optional({ name: 'alarms', description: 'CloudWatch alarm names.', parse: parseList }),
+ * });
+ * const values = readInputs(INPUTS); // { cluster: string; bakeTime: number; alarms: string[] | undefined }
+ * ```
+ */
+
+
+const input = {
+    required: (spec) => ({ kind: 'required', ...spec }),
+    withDefault: (spec) => ({ kind: 'default', ...spec }),
+    optional: (spec) => ({ kind: 'optional', ...spec }),
+    defaultOrOff: (spec) => ({ kind: 'default-or-off', ...spec }),
+};
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/**
+ * Checks a declaration once, when the action's module loads: names are kebab-case and unique,
+ * descriptions are not empty, and every default parses (a default its own parser refuses would fail
+ * every run that relies on it).
+ */
+function declareInputs(declaration) {
+    const seen = new Set();
+    for (const [key, spec] of Object.entries(declaration)) {
+        if (!KEBAB.test(spec.name))
+            throw new Error(`input declaration '${key}': name '${spec.name}' is not kebab-case`);
+        if (seen.has(spec.name))
+            throw new Error(`input declaration '${key}': name '${spec.name}' is declared twice`);
+        seen.add(spec.name);
+        if (spec.description.trim() === '')
+            throw new Error(`input declaration '${key}' (${spec.name}) has no description`);
+        if (spec.kind === 'default' || spec.kind === 'default-or-off')
+            spec.parse(spec.name, spec.default);
+    }
+    return Object.freeze({ ...declaration });
+}
+/** Combines declarations (e.g. the inputs two actions share and the ones of each), refusing a key or name given twice. */
+function mergeInputs(a, b) {
+    for (const key of Object.keys(b))
+        if (key in a)
+            throw new Error(`input declaration '${key}' is declared twice`);
+    return declareInputs({ ...a, ...b });
+}
+function inputNames(declaration) {
+    return Object.freeze(Object.fromEntries(Object.entries(declaration).map(([key, spec]) => [key, spec.name])));
+}
+/** Reads one input's raw text through its declaration (`get` returns the runner's value, '' when not set). */
+function readInput(spec, get = core.getInput) {
+    const raw = get(spec.name);
+    if (raw.trim() !== '')
+        return spec.parse(spec.name, raw);
+    switch (spec.kind) {
+        case 'required':
+            throw new InputError(spec.name, 'is required but was not given');
+        case 'default':
+            return spec.parse(spec.name, spec.default);
+        case 'optional':
+        case 'default-or-off':
+            return undefined;
+    }
+}
+/**
+ * Reads every declared input, in declaration order, into a readonly object with the declaration's keys.
+ * The first refusal is thrown; it names the input, the value and what is allowed.
+ */
+function readInputs(declaration, get = core.getInput) {
+    const values = {};
+    for (const [key, spec] of Object.entries(declaration))
+        values[key] = readInput(spec, get);
+    return Object.freeze(values);
+}
+//# sourceMappingURL=declare.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/run-action.js
 
 
@@ -77135,43 +77217,6 @@ function actionContract(contract) {
     });
 }
 //# sourceMappingURL=contract.js.map
-;// CONCATENATED MODULE: ../../packages/action-kit/lib/deploy-target.js
-/**
- * Reading the inputs that name what a rollout drives, shared by the canary and blue-green
- * actions: the production listener (or rule), the optional test listener, the cluster and the
- * two services, the image and its container settings, and where the AWS clients point.
- */
-
-
-
-const LISTENER_TYPES = { service: 'elasticloadbalancing', resourceTypes: ['listener', 'listener-rule'] };
-function readDeployTarget(names) {
-    const explicitRegion = readOptional(names.awsRegion, parseRegion);
-    const listener = readRequired(names.listenerArn, (input, raw) => parseArn(input, raw, { ...LISTENER_TYPES, region: explicitRegion }));
-    const region = explicitRegion ?? listener.region;
-    const testListener = readOptional(names.testListenerArn, (input, raw) => parseArn(input, raw, { ...LISTENER_TYPES, region }));
-    if (testListener && testListener.arn === listener.arn) {
-        throw new InputError(names.testListenerArn, `is the production listener itself; give a listener that reaches only the idle colour`);
-    }
-    const blueService = readRequired(names.blueService, (input, raw) => parseEcsRef(input, raw, 'service'));
-    const greenService = readRequired(names.greenService, (input, raw) => parseEcsRef(input, raw, 'service'));
-    if (blueService === greenService) {
-        throw new InputError(names.greenService, `names the same service as '${names.blueService}' (${blueService}); blue and green must differ`);
-    }
-    return {
-        listener,
-        testListener,
-        cluster: readRequired(names.cluster, (input, raw) => parseEcsRef(input, raw, 'cluster')),
-        blueService,
-        greenService,
-        image: readRequired(names.image, parseImageDigestRef),
-        containerName: readOptional(names.containerName, asString),
-        environment: readOptional(names.environment, parseKeyValueList) ?? new Map(),
-        region,
-        endpointUrl: readOptional(names.endpointUrl, parseHttpUrl),
-    };
-}
-//# sourceMappingURL=deploy-target.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/version.js
 /**
  * The release of svg-ai-release these actions belong to (one version for the repository). It goes
@@ -77209,7 +77254,8 @@ function clientConfig(settings) {
         region: settings.region,
         maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         retryMode: 'adaptive',
-        customUserAgent: settings.userAgent ?? 'svg-ai-release',
+        // As pairs: a plain string would be sent with its space escaped (`svg-ai-release/1.2.0-canary`).
+        customUserAgent: userAgentPairs(settings.userAgent ?? 'svg-ai-release'),
         ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         ...(settings.credentials ? { credentials: { ...settings.credentials } } : {}),
     };
@@ -77228,6 +77274,16 @@ function createClients(settings) {
                 client.destroy();
         },
     };
+}
+/** `svg-ai-release/1.2.0 canary` as the SDK's user-agent pairs, so that it is sent as written. */
+function userAgentPairs(text) {
+    return text
+        .split(/\s+/)
+        .filter((part) => part !== '')
+        .map((part) => {
+        const slash = part.indexOf('/');
+        return slash < 0 ? [part] : [part.slice(0, slash), part.slice(slash + 1)];
+    });
 }
 //# sourceMappingURL=clients.js.map
 ;// CONCATENATED MODULE: ../../packages/aws/lib/errors.js
@@ -77741,26 +77797,26 @@ const fraction = (input, raw) => parseNumber(input, raw, { min: 0, max: 1 });
 function readModelValidateInputs() {
     const inputs = {
         mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'gate'),
-        report: inputs_readOptional(names.report, inputs_asString),
-        modelDir: inputs_readOptional(names.modelDir, inputs_asString),
+        report: readOptional(names.report, asString),
+        modelDir: readOptional(names.modelDir, asString),
         evaluate: readWithDefault(names.evaluate, parseBoolean, 'false'),
-        evaluateCommand: readWithDefault(names.evaluateCommand, inputs_asString, DEFAULT_EVALUATE_COMMAND),
-        evaluateDirectory: readWithDefault(names.evaluateDirectory, inputs_asString, 'service'),
-        championReport: inputs_readOptional(names.championReport, inputs_asString),
+        evaluateCommand: readWithDefault(names.evaluateCommand, asString, DEFAULT_EVALUATE_COMMAND),
+        evaluateDirectory: readWithDefault(names.evaluateDirectory, asString, 'service'),
+        championReport: readOptional(names.championReport, asString),
         minAccuracy: readWithDefault(names.minAccuracy, fraction, '0.95'),
         confidence: readWithDefault(names.confidence, parseConfidence, '0.95'),
         maxP95LatencyMs: readWithDefault(names.maxP95Latency, (i, r) => parseDuration(i, r, { min: 1, max: 60_000 }), '100ms'),
-        minClassRecall: inputs_readOptional(names.minClassRecall, fraction),
+        minClassRecall: readOptional(names.minClassRecall, fraction),
         maxModelSizeBytes: readWithDefault(names.maxModelSize, parseByteSize, '50MiB'),
         maxAccuracyDrop: readWithDefault(names.maxAccuracyDrop, fraction, '0.01'),
-        expectedSha256: inputs_readOptional(names.expectedSha256, parseSha256),
-        registryBucket: inputs_readOptional(names.registryBucket, parseBucketName),
+        expectedSha256: readOptional(names.expectedSha256, parseSha256),
+        registryBucket: readOptional(names.registryBucket, parseBucketName),
         modelName: readWithDefault(names.modelName, parseModelName, 'svgai'),
-        modelVersion: inputs_readOptional(names.modelVersion, parseModelVersion),
-        gitSha: inputs_readOptional(names.gitSha, parseGitSha),
-        releaseTag: inputs_readOptional(names.releaseTag, inputs_asString),
-        awsRegion: readWithDefault(names.awsRegion, parsers_parseRegion, 'us-east-1'),
-        endpointUrl: inputs_readOptional(names.endpointUrl, parsers_parseHttpUrl),
+        modelVersion: readOptional(names.modelVersion, parseModelVersion),
+        gitSha: readOptional(names.gitSha, parseGitSha),
+        releaseTag: readOptional(names.releaseTag, asString),
+        awsRegion: readWithDefault(names.awsRegion, parseRegion, 'us-east-1'),
+        endpointUrl: readOptional(names.endpointUrl, parseHttpUrl),
     };
     return checkCombinations(inputs);
 }
