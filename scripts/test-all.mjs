@@ -33,7 +33,7 @@ function check(name, command, args, options) {
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
-for (const stale of globSync(root, ['packages/*/reports', 'actions/*/reports', 'service/reports']))
+for (const stale of globSync(root, ['packages/*/reports', 'actions/*/reports', 'infra/reports', 'service/reports']))
   rmSync(stale, { recursive: true, force: true });
 
 const started = Date.now();
@@ -49,7 +49,7 @@ check('format', join(root, 'node_modules', '.bin', 'prettier'), ['--check', '--l
 step('jest suites', turbo, ['run', 'test', '--continue', '--concurrency=1']);
 check('iac scan (cfn-lint, checkov)', tsx, ['infra/scripts/scan.ts']);
 
-for (const report of globSync(root, ['packages/*/reports/jest.json', 'actions/*/reports/jest.json'])) {
+for (const report of globSync(root, ['packages/*/reports/jest.json', 'actions/*/reports/jest.json', 'infra/reports/jest.json'])) {
   const data = JSON.parse(readFileSync(report, 'utf8'));
   totals.passed += data.numPassedTests;
   totals.failed += data.numFailedTests;

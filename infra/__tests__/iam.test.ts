@@ -58,7 +58,11 @@ function compare(statements: readonly Statement[], declared: readonly string[]):
 describe('role permissions follow the declared API actions', () => {
   test.each([
     ['svg-ai-deploy', 'the rollout actions and iam:PassRole', [...AWS_API_ACTIONS, ...AWS_EXTRA_PERMISSIONS]],
-    ['svg-ai-build', 'the build-push actions and the engines\' registry pushes', [...BUILD_PUSH_API_ACTIONS, ...BUILD_PUSH_REGISTRY_PERMISSIONS]],
+    [
+      'svg-ai-build',
+      "the build-push actions and the engines' registry pushes",
+      [...BUILD_PUSH_API_ACTIONS, ...BUILD_PUSH_REGISTRY_PERMISSIONS],
+    ],
     ['svg-ai-model-publish', 'the model registry actions', [...MODEL_REGISTRY_API_ACTIONS]],
   ])('%s allows exactly %s, with no wildcard action', (roleName, _what, declared) => {
     const statements = statementsOf(roleName);
@@ -110,7 +114,7 @@ describe('resource scopes', () => {
     ['svg-ai-build', 'ecr:PutImage', ['arn:aws:ecr:eu-west-1:123456789012:repository/svg-ai']],
     ['svg-ai-build', 'ecr:GetAuthorizationToken', ['*']],
     ['svg-ai-model-publish', 's3:PutObject', ['arn:aws:s3:::svg-ai-models-123456789012-eu-west-1/*']],
-    ['svg-ai-model-publish', 's3:ListBucketVersions', ['arn:aws:s3:::svg-ai-models-123456789012-eu-west-1']],
+    ['svg-ai-model-publish', 's3:ListBucket', ['arn:aws:s3:::svg-ai-models-123456789012-eu-west-1']],
   ])('%s: %s on %j', (roleName, action, resources) => {
     expect(resourcesFor(roleName, action).sort()).toEqual([...resources].sort());
   });
@@ -201,7 +205,9 @@ describe('trust', () => {
         'token.actions.githubusercontent.com:sub': ['repo:example-org/svg-ai:environment:models'],
       },
       StringLike: {
-        'token.actions.githubusercontent.com:job_workflow_ref': ['example-org/svg-ai/.github/workflows/model-release.yml@refs/tags/model-v*'],
+        'token.actions.githubusercontent.com:job_workflow_ref': [
+          'example-org/svg-ai/.github/workflows/model-release.yml@refs/tags/model-v*',
+        ],
       },
     });
   });

@@ -51,7 +51,9 @@ function actionsInSources(include: (name: string) => boolean): string[] {
 
 describe('AWS_API_ACTIONS', () => {
   it('lists exactly the API actions the adapters call', () => {
-    expect([...AWS_API_ACTIONS].sort()).toEqual(actionsInSources((file) => !BUILD_PUSH_SOURCES.includes(file) && !MODEL_REGISTRY_SOURCES(file)));
+    expect([...AWS_API_ACTIONS].sort()).toEqual(
+      actionsInSources((file) => !BUILD_PUSH_SOURCES.includes(file) && !MODEL_REGISTRY_SOURCES(file)),
+    );
   });
 });
 
