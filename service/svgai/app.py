@@ -8,22 +8,25 @@ import os
 import platform
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Literal, Optional, Tuple
 
 import numpy as np
 import torch
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__, errors
 from .config import Settings
-from .conversion import Conversion, convert
+from .conversion import Conversion
 from .ecs_metadata import read_image_identity
-from .errors import ApiError
+from .api_models import (API_ERRORS, AiConversionBody, AiHealthBody, ClassifyBody, ConversionBody, ErrorBody,
+                         ReadyBody, UploadBody)
+from .errors import ApiError, BodyTooLarge
 from .imaging import DecodedImage, ImageError, decode, flatten
-from .inference import TIER_ATTEMPTS, Engine
+from .inference import ConvertFn, Engine
 from .limiter import Limiter, Overloaded, WorkTimeout
+from .workers import ConversionTimeout, WorkerFailed, WorkerPool
 from .middleware import Gate
 from .model_source import S3ModelSource
 from .registry import LoadedModels, ModelState, start_loading
@@ -36,32 +39,60 @@ log = logging.getLogger("svgai.app")
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+_STRICT = ConfigDict(strict=True, extra="forbid")
+
+
 class ImageRef(BaseModel):
-    file_id: Optional[str] = Field(None, description="id returned by POST /api/upload (sha256 of the bytes)")
+    model_config = _STRICT
+    file_id: Optional[str] = Field(None, description="id returned by POST /api/upload (sha256 of the bytes)",
+                                   pattern="^[0-9a-f]{64}$")
     image: Optional[str] = Field(None, description="base64-encoded PNG or JPEG (or a data: URL), instead of file_id")
 
 
+class ConverterParameters(BaseModel):
+    """Vectorizer parameters; which apply depends on the converter. Strict: no strings, no NaN, no bools."""
+    model_config = _STRICT
+    colors: Optional[int] = Field(None, ge=2, le=16, description="palette size including the background")
+    turdsize: Optional[int] = Field(None, ge=0, le=100, description="speckles up to this many pixels are dropped")
+    alphamax: Optional[float] = Field(None, ge=0.0, le=1.334, allow_inf_nan=False,
+                                      description="corner threshold: 0 polygons, 1.334 no corners")
+    opttolerance: Optional[float] = Field(None, ge=0.0, le=1.0, allow_inf_nan=False,
+                                          description="curve optimization tolerance")
+    threshold: Optional[int] = Field(None, ge=1, le=254, description="luma cut for single-colour potrace")
+
+
 class ConvertRequest(ImageRef):
-    converter: str = Field("smart_auto", description=f"one of {', '.join(CONVERTER_PARAMETERS)}")
-    parameters: Dict[str, Any] = Field(
-        default_factory=dict,
-        description="vectorizer parameters; ranges: " + ", ".join(
-            f"{k} {lo}..{hi}" for k, (_, lo, hi) in PARAMETER_RANGES.items()) + "; per converter: " + "; ".join(
+    converter: Literal["potrace", "potrace_color", "smart_auto"] = Field(
+        "smart_auto", description=f"one of {', '.join(CONVERTER_PARAMETERS)}")
+    parameters: ConverterParameters = Field(
+        default_factory=ConverterParameters,
+        description="per converter: " + "; ".join(
             f"{c}: {', '.join(p) or 'none'}" for c, p in CONVERTER_PARAMETERS.items()))
 
 
 class ConvertAiRequest(ImageRef):
-    tier: int = Field(2, description="1: predicted best only, 2: up to 3 measured attempts, 3: up to 6")
-    target_quality: float = Field(0.9, description="target SSIM, 0..1")
+    tier: int = Field(2, ge=1, le=3, description="1: predicted best only, 2: up to 3 measured attempts, 3: up to 6")
+    target_quality: float = Field(0.9, ge=0.0, le=1.0, allow_inf_nan=False,
+                                  description="quality target, 0..1, on the colour-aware score")
 
 
-def _warmup(models: LoadedModels) -> None:
-    """Run every code path once (TorchScript profiling, potrace, cairosvg) so the first request is not slow."""
+def _warmup(models: LoadedModels, workers: WorkerPool) -> None:
+    """Run every code path once (TorchScript profiling, potrace, cairosvg, every worker process) so the
+    first request is not slow."""
     rgb = np.full((64, 64, 3), 255, dtype=np.uint8)
     rgb[16:48, 16:48] = (200, 30, 30)
-    engine = Engine(models)
-    for _ in range(3):  # TorchScript's profiling executor optimizes after a couple of runs
-        engine.convert_ai(rgb, np.full((64, 64), 255, dtype=np.uint8), tier=1, target=0.9, timeout=10)
+    engine = Engine(models, pooled_convert(workers))
+    for _ in range(max(3, workers.size)):  # TorchScript's profiling executor optimizes after a couple of runs
+        engine.convert_ai(rgb, np.full((64, 64), 255, dtype=np.uint8), tier=1, target=0.9,
+                          deadline=time.monotonic() + 60)
+
+
+def pooled_convert(workers: WorkerPool) -> ConvertFn:
+    """The conversion function the engine uses: the CPU-heavy part in a killable worker process."""
+    def run(rgb: np.ndarray, converter: str, params: VectorizeParams, deadline: float) -> Conversion:
+        budget = max(0.05, deadline - time.monotonic())
+        return workers.call("convert", (rgb, converter, params, budget), deadline)
+    return run
 
 
 def _model_version(settings: Settings, state: ModelState) -> str:
@@ -83,9 +114,12 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
     settings = settings or Settings.from_env()
     torch.set_num_threads(settings.torch_threads)  # a Fargate task sees the host's cores: set it explicitly
     metrics = ServiceMetrics()
-    limiter = Limiter(settings.max_inflight, settings.max_queue, settings.request_timeout_s)
+    # The threads give up at the request deadline themselves; the limiter's own timeout is a backstop.
+    limiter = Limiter(settings.max_inflight, settings.max_queue, settings.request_timeout_s + 5.0)
+    workers = WorkerPool(settings.max_inflight)
+    convert_fn = pooled_convert(workers)
     upload_store = store or store_from_env(settings.upload_dir, settings.upload_bucket)
-    state = start_loading(lambda: locate_models(settings, s3_client_factory), _warmup)
+    state = start_loading(lambda: locate_models(settings, s3_client_factory), lambda m: _warmup(m, workers))
     index_html = (STATIC / "index.html").read_text(encoding="utf-8")
     identity = read_image_identity(os.environ, settings.image_tag)
 
@@ -93,6 +127,7 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
                   description="PNG logos to SVG with potrace, helped by a logo-type classifier and a "
                               "quality predictor (TorchScript).")
     app.state.settings, app.state.models, app.state.limiter = settings, state, limiter
+    app.state.workers = workers
     app.state.draining = False
     errors.install(app)
 
@@ -100,7 +135,7 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
         if state.models is None:
             raise ApiError(503, "models_unavailable", f"models not available: {state.reason}",
                            {"Retry-After": str(settings.retry_after_s)})
-        return Engine(state.models)
+        return Engine(state.models, convert_fn)
 
     async def run(fn: Callable[..., Dict[str, Any]]) -> Dict[str, Any]:
         try:
@@ -109,9 +144,13 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
             metrics.rejected.inc("overloaded")
             raise ApiError(503, "overloaded", "server is at capacity, retry later",
                            {"Retry-After": str(settings.retry_after_s)}) from None
-        except WorkTimeout:
+        except (WorkTimeout, ConversionTimeout):
             metrics.rejected.inc("timeout")
             raise ApiError(504, "timeout", f"request exceeded {settings.request_timeout_s:g} s") from None
+        except WorkerFailed as exc:
+            log.error("conversion worker failed", extra={"reason": str(exc)})
+            raise ApiError(500, "conversion_failed", "the conversion failed inside the service; "
+                                                     "retry, or report the request id") from None
         finally:
             metrics.pending.set(value=limiter.pending)
 
@@ -142,6 +181,7 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
         return {"success": True, "svg": conversion.vector.svg, "converter": conversion.converter,
                 "parameters": conversion.params.for_converter(conversion.converter),
                 "ssim": round(q.ssim, 4), "mse": round(q.mse, 3), "psnr": round(q.psnr, 3),
+                "colour_error": round(q.colour_error, 4),
                 "path_count": conversion.vector.path_count,
                 "svg_size_bytes": len(conversion.vector.svg.encode()), "palette": conversion.vector.palette,
                 "duration_ms": round(conversion.seconds * 1000, 2), **extra}
@@ -172,12 +212,14 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
     async def health() -> Dict[str, str]:
         return {"status": "alive"}
 
-    @app.get("/ready", tags=["platform"], summary="Readiness: models loaded, sha256 verified, warmed up")
+    @app.get("/ready", tags=["platform"], summary="Readiness: models loaded, sha256 verified, warmed up",
+             responses={200: {"model": ReadyBody}, 503: {"model": ReadyBody, "description": "not ready"}})
     async def ready() -> JSONResponse:
         if app.state.draining:
             return JSONResponse({"ready": False, "reason": "draining: shutting down"}, status_code=503)
-        ok = state.status == "ready"
-        return JSONResponse({"ready": ok, "status": state.status, "reason": state.reason,
+        ok = state.status == "ready" and workers.alive
+        reason = state.reason if workers.alive else "conversion workers cannot be started"
+        return JSONResponse({"ready": ok, "status": state.status, "reason": reason,
                              "model_version": _model_version(settings, state)}, status_code=200 if ok else 503)
 
     @app.get("/version", tags=["platform"], summary="Image, git sha and model versions")
@@ -205,6 +247,7 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
 
     # ---- API ------------------------------------------------------------------------------------------
     @app.post("/api/upload", tags=["api"], summary="Upload a PNG/JPEG (multipart field 'file')",
+              response_model=UploadBody, responses=API_ERRORS,
               openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                   "type": "object", "required": ["file"],
                   "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
@@ -214,7 +257,13 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
                 raise ApiError(400, "empty_body", "request body is empty: expected multipart/form-data "
                                                   "with a 'file' field")
             raise ApiError(415, "unsupported_media_type", "expected multipart/form-data with a 'file' field")
-        form = await request.form()
+        try:
+            form = await request.form()
+        except BodyTooLarge:
+            raise
+        except Exception:  # python-multipart's parse errors, a missing boundary, a truncated part
+            raise ApiError(400, "invalid_multipart", "the body is not valid multipart/form-data; send the image "
+                                                    "in a part named 'file'") from None
         field = form.get("file")
         if field is None or isinstance(field, str):
             raise ApiError(400, "missing_file", "multipart body has no file field named 'file'")
@@ -230,11 +279,11 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
 
         return await run(work)
 
-    @app.post("/api/convert", tags=["api"], summary="Convert an image to SVG with a potrace converter")
+    @app.post("/api/convert", tags=["api"], summary="Convert an image to SVG with a potrace converter",
+              response_model=ConversionBody, response_model_exclude_none=True, responses=API_ERRORS)
     async def convert_endpoint(body: ConvertRequest) -> Dict[str, Any]:
-        if body.converter not in CONVERTER_PARAMETERS:
-            raise ApiError(422, "invalid_converter", f"converter must be one of {list(CONVERTER_PARAMETERS)}")
-        params = VectorizeParams.from_mapping(body.converter, body.parameters)
+        deadline = time.monotonic() + settings.request_timeout_s
+        params = VectorizeParams.from_mapping(body.converter, body.parameters.model_dump(exclude_none=True))
         needs_models = body.converter == "smart_auto"
         current = engine() if needs_models else None
 
@@ -242,11 +291,11 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
             image, size = load_image(body)
             rgb = flatten(image.rgba)
             if current is not None:
-                classification, conversion = current.smart_auto(rgb, settings.request_timeout_s)
+                classification, conversion = current.smart_auto(rgb, deadline)
                 extra = {"logo_type": classification.label, "confidence": round(classification.confidence, 4)}
                 inference_s = classification.seconds
             else:
-                conversion = convert(rgb, body.converter, params, settings.request_timeout_s)
+                conversion = convert_fn(rgb, body.converter, params, deadline)
                 extra, inference_s = {}, 0.0
             metrics.conversion(converter=body.converter, model_version=_model_version(settings, state),
                                success=True, duration_s=conversion.seconds, inference_s=inference_s,
@@ -255,20 +304,17 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
 
         return await _counted(body.converter, work)
 
-    @app.post("/api/convert-ai", tags=["api"],
+    @app.post("/api/convert-ai", tags=["api"], response_model=AiConversionBody, responses=API_ERRORS,
               summary="Convert with parameters chosen by the classifier and the quality predictor")
     async def convert_ai(body: ConvertAiRequest) -> Dict[str, Any]:
-        if body.tier not in TIER_ATTEMPTS:
-            raise ApiError(422, "invalid_tier", f"tier must be one of {sorted(TIER_ATTEMPTS)}")
-        if not 0.0 <= body.target_quality <= 1.0:
-            raise ApiError(422, "invalid_target_quality", "target_quality must be within 0..1")
+        deadline = time.monotonic() + settings.request_timeout_s
         current = engine()
 
         def work() -> Dict[str, Any]:
             image, size = load_image(body)
             rgb = flatten(image.rgba)
             alpha = np.asarray(image.rgba)[..., 3]
-            result = current.convert_ai(rgb, alpha, body.tier, body.target_quality, settings.request_timeout_s)
+            result = current.convert_ai(rgb, alpha, body.tier, body.target_quality, deadline)
             chosen = result.chosen
             metrics.conversion(converter="ai", model_version=_model_version(settings, state), success=True,
                                duration_s=sum(a.conversion.seconds for a in result.attempts),
@@ -279,18 +325,19 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
                 "logo_type": result.classification.label,
                 "confidence": round(result.classification.confidence, 4),
                 "predicted_quality": round(chosen.predicted_ssim, 4),
-                "measured_quality": round(chosen.conversion.quality.ssim, 4),
-                "met_target": chosen.conversion.quality.ssim >= body.target_quality,
+                "measured_quality": round(chosen.conversion.quality.score, 4),
+                "met_target": chosen.conversion.quality.score >= body.target_quality,
                 "attempts": [{"converter": a.conversion.converter,
                               "parameters": a.conversion.params.for_converter(a.conversion.converter),
                               "predicted_quality": round(a.predicted_ssim, 4),
-                              "measured_quality": round(a.conversion.quality.ssim, 4)} for a in result.attempts],
+                              "measured_quality": round(a.conversion.quality.score, 4)} for a in result.attempts],
                 "inference_ms": round(result.inference_seconds * 1000, 3),
                 "model_version": _model_version(settings, state)})
 
         return await _counted("ai", work)
 
-    @app.post("/api/classify-logo", tags=["api"], summary="Logo type and confidence")
+    @app.post("/api/classify-logo", tags=["api"], summary="Logo type and confidence", response_model=ClassifyBody,
+              responses=API_ERRORS)
     async def classify(body: ImageRef) -> Dict[str, Any]:
         current = engine()
 
@@ -304,7 +351,9 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
 
         return await run(work)
 
-    @app.get("/api/ai-health", tags=["api"], summary="Whether the AI features can serve")
+    @app.get("/api/ai-health", tags=["api"], summary="Whether the AI features can serve",
+             responses={200: {"model": AiHealthBody}, 503: {"model": AiHealthBody, "description": "unavailable"},
+                        500: {"model": ErrorBody, "description": "internal error"}})
     async def ai_health() -> JSONResponse:
         ok = state.status == "ready"
         return JSONResponse({"status": "healthy" if ok else "unavailable", "models_loaded": ok,

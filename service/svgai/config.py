@@ -52,6 +52,16 @@ class Settings:
     model_version_override: str
     fault_error_rate: float
     fault_latency_ms: float
+    host: str = "0.0.0.0"
+    port: int = 8080
+    max_connections: int = 256
+    log_level: str = "INFO"
+    drain_notice_s: float = 5.0
+
+    @property
+    def faults_enabled(self) -> bool:
+        """Fault injection is for release rehearsals only; a production task never sets SVGAI_FAULT_*."""
+        return self.fault_error_rate > 0 or self.fault_latency_ms > 0
 
     @property
     def max_body_bytes(self) -> int:
@@ -84,4 +94,12 @@ class Settings:
             model_version_override=env.get("MODEL_VERSION", ""),
             fault_error_rate=_float(env, "SVGAI_FAULT_ERROR_RATE", 0.0, 0.0, 1.0),
             fault_latency_ms=_float(env, "SVGAI_FAULT_LATENCY_MS", 0.0, 0.0, 600000.0),
+            host=env.get("HOST") or "0.0.0.0",
+            port=_int(env, "PORT", 8080, 0, 65535),
+            max_connections=_int(env, "MAX_CONNECTIONS", 256, 1, 100000),
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            # After SIGTERM the listener stays open this long with /ready answering 503, so a load balancer
+            # that still probes the task sees it drain instead of a refused connection; then the socket
+            # closes and in-flight requests finish, all within DRAIN_TIMEOUT_S.
+            drain_notice_s=_float(env, "DRAIN_NOTICE_S", 5.0, 0.0, 3600.0),
         )

@@ -72,9 +72,10 @@ def decode(data: bytes, max_pixels: int) -> DecodedImage:
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError(f"image too large: {exc}", 413) from exc
-    except (OSError, SyntaxError, ValueError, struct.error) as exc:
-        raise ImageError(f"corrupt or truncated image: {exc}", 422) from exc
+        raise ImageError(f"image too large: more than the limit of {max_pixels} pixels", 413) from exc
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        # Pillow's messages name its internals (file objects, decoder states): say what the client can act on.
+        raise ImageError(f"corrupt or truncated {kind.upper()} image: it could not be decoded", 422) from exc
     if image.width < 1 or image.height < 1:
         raise ImageError("image has no pixels", 422)
     return DecodedImage(rgba=_to_rgba(image), format=kind)

@@ -4,15 +4,25 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 import torch
 
 from .conversion import Conversion, convert
+from .workers import ConversionTimeout
 from .features import classifier_input, image_features, predictor_row
 from .registry import LoadedModels
 from .vectorize import VectorizeParams
+
+# (rgb, converter, params, deadline as a time.monotonic() instant) -> Conversion
+ConvertFn = Callable[[np.ndarray, str, VectorizeParams, float], Conversion]
+
+
+def local_convert(rgb: np.ndarray, converter: str, params: VectorizeParams, deadline: float) -> Conversion:
+    """In-process conversion (tools and tests); the service runs conversions in worker processes."""
+    return convert(rgb, converter, params, max(0.05, deadline - time.monotonic()))
+
 
 # Starting points per logo type for `smart_auto`: few colours for flat logos, more for gradients and
 # busy artwork; text keeps corners sharp (lower alphamax) and drops no small specks (punctuation).
@@ -81,8 +91,8 @@ class AiConversion:
 class Engine:
     """Stateless per call; safe to share between worker threads (TorchScript forward is re-entrant)."""
 
-    def __init__(self, models: LoadedModels) -> None:
-        self.models = models
+    def __init__(self, models: LoadedModels, convert_fn: ConvertFn = local_convert) -> None:
+        self.models, self.convert = models, convert_fn
 
     def classify(self, rgb: np.ndarray) -> Classification:
         started = time.perf_counter()
@@ -101,16 +111,18 @@ class Engine:
         with torch.no_grad():
             return self.models.predictor(torch.tensor(rows, dtype=torch.float32)).tolist()
 
-    def smart_auto(self, rgb: np.ndarray, timeout: float) -> Tuple[Classification, Conversion]:
+    def smart_auto(self, rgb: np.ndarray, deadline: float) -> Tuple[Classification, Conversion]:
         classification = self.classify(rgb)
         converter, params = PRESETS[classification.label]
-        return classification, convert(rgb, converter, params, timeout)
+        return classification, self.convert(rgb, converter, params, deadline)
 
-    def convert_ai(self, rgb: np.ndarray, alpha: np.ndarray, tier: int, target: float, timeout: float
+    def convert_ai(self, rgb: np.ndarray, alpha: np.ndarray, tier: int, target: float, deadline: float
                    ) -> AiConversion:
-        """Rank the logo type's candidates by predicted SSIM; measure the cheapest expected to reach ``target``.
+        """Rank the logo type's candidates by predicted SSIM; measure the cheapest expected to reach ``target``
+        (judged on the measured colour-aware ``Quality.score``).
 
         Stops at the first measured conversion that reaches the target; otherwise returns the best measured.
+        When the deadline passes after at least one measured attempt, that best attempt is the answer.
         """
         started = time.perf_counter()
         classification = self.classify(rgb)
@@ -122,10 +134,16 @@ class Engine:
         rest = sorted((cp for cp in ranked if cp[1] < target), key=lambda cp: -cp[1])
         attempts: List[Attempt] = []
         for (converter, params), score in (meeting + rest)[: TIER_ATTEMPTS[tier]]:
-            attempts.append(Attempt(convert(rgb, converter, params, timeout), float(score)))
-            if attempts[-1].conversion.quality.ssim >= target:
+            try:
+                attempts.append(Attempt(self.convert(rgb, converter, params, deadline), float(score)))
+            except ConversionTimeout:
+                if not attempts:
+                    raise
+                break
+            if attempts[-1].conversion.quality.score >= target:
                 break
         last = attempts[-1]
-        met = last.conversion.quality.ssim >= target
-        chosen = last if met else max(attempts, key=lambda a: a.conversion.quality.ssim)
+        met = last.conversion.quality.score >= target
+        # Judged on the colour-aware score: luma SSIM lets a wrongly coloured conversion pass.
+        chosen = last if met else max(attempts, key=lambda a: a.conversion.quality.score)
         return AiConversion(classification, chosen, attempts, inference_seconds)
