@@ -103,3 +103,36 @@ def test_sixteen_bit_greyscale_png_keeps_its_tones():
     grey.save(buffer, "PNG")
     decoded = imaging.decode(buffer.getvalue(), 1_000_000)
     assert np.asarray(decoded.rgba)[0, 0].tolist() == [100, 100, 100, 255]
+
+
+@pytest.mark.parametrize("converter", ["potrace", "potrace_color"])
+def test_the_direct_renderer_draws_what_cairosvg_draws(converter):
+    """quality.render_svg draws the service's own SVGs with cairo directly; cairosvg is the reference."""
+    import cairosvg
+
+    for index in range(8):
+        rgb = imaging.flatten(generator.generate_one(generator.EVAL_SEED, index).image)
+        svg = vectorize(rgb, converter, VectorizeParams(colors=8)).svg
+        height, width = rgb.shape[:2]
+        assert quality._OWN_SVG.match(svg), "vectorize() output must take the direct path"
+        direct = quality.render_svg(svg, width, height)
+        png = cairosvg.svg2png(bytestring=svg.encode(), output_width=width, output_height=height)
+        reference = imaging.flatten(Image.open(io.BytesIO(png)))
+        diff = np.abs(direct.astype(int) - reference.astype(int))
+        assert diff.mean() < 0.2 and (diff > 16).mean() < 0.001, (index, diff.mean(), diff.max())
+
+
+def test_other_svgs_still_render_through_cairosvg():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><circle cx="2" cy="2" r="2" '
+           'fill="#ff0000"/></svg>')
+    assert quality._OWN_SVG.match(svg) is None
+    assert quality.render_svg(svg, 4, 4)[2, 2].tolist() == [255, 0, 0]
+
+
+def test_colour_error_sees_what_luma_ssim_misses():
+    red = np.zeros((32, 32, 3), dtype=np.uint8)
+    red[...] = (200, 40, 40)
+    grey = np.full_like(red, int(round(0.299 * 200 + 0.587 * 40 + 0.114 * 40)))  # the same luma
+    assert quality.ssim(red, grey) > 0.99
+    assert quality.colour_error(red, grey) == 1.0
+    assert quality.Quality(ssim=0.99, mse=0.0, psnr=0.0, colour_error=1.0).score == 0.0
