@@ -15,17 +15,19 @@ const vtracerDir = join(require.resolve('vtracer-wasm/package.json'), '..');
 const vtracer = await import(join(vtracerDir, 'vtracer.js'));
 vtracer.initSync({ module: readFileSync(join(vtracerDir, 'vtracer.wasm')) });
 
-// vtracer's documented defaults for colour images (its CLI and web app): stacked, spline curves.
+// vtracer's defaults for colour images (its CLI: stacked, spline, color_precision 6, filter_speckle 4,
+// corner 60 deg, splice 45 deg), in the units the library takes, as vtracer's own web app converts them:
+// angles in radians, the speckle filter as an area (4 x 4 px), colour precision as bits dropped (8 - 6).
 const VTRACER_COLOUR = {
   binary: false,
   mode: 'spline',
   hierarchical: 'stacked',
-  cornerThreshold: (60 * Math.PI) / 180, // the library takes radians; the CLI's 60 is degrees
+  cornerThreshold: (60 * Math.PI) / 180,
   lengthThreshold: 4,
   maxIterations: 10,
   spliceThreshold: (45 * Math.PI) / 180,
-  filterSpeckle: 4,
-  colorPrecision: 6,
+  filterSpeckle: 4 * 4,
+  colorPrecision: 8 - 6,
   layerDifference: 16,
   pathPrecision: 8,
 };

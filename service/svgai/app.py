@@ -383,5 +383,6 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
         return body
 
     app.add_middleware(Gate, settings=settings, metrics=metrics,
-                       routes=lambda: {route.path for route in app.routes})
+                       routes=lambda: {route.path for route in app.routes},
+                       saturated=lambda: limiter.pending >= limiter.capacity)
     return app

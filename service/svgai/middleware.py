@@ -29,10 +29,14 @@ async def _send_json(send: Callable, status: int, payload: dict, headers: Iterab
     await send({"type": "http.response.body", "body": body})
 
 
+_WORK_ROUTES = frozenset({"/api/upload", "/api/convert", "/api/convert-ai", "/api/classify-logo"})
+
+
 class Gate:
-    def __init__(self, app: Callable, settings: Settings, metrics: ServiceMetrics, routes: Callable[[], set]
-                 ) -> None:
+    def __init__(self, app: Callable, settings: Settings, metrics: ServiceMetrics, routes: Callable[[], set],
+                 saturated: Callable[[], bool] = lambda: False) -> None:
         self.app, self.settings, self.metrics, self._routes = app, settings, metrics, routes
+        self._saturated = saturated
         self._known: set | None = None
 
     def _route_label(self, path: str) -> str:
@@ -93,6 +97,15 @@ class Gate:
                                                      "error": f"request body of {declared} bytes exceeds the "
                                                               f"limit of {limit} bytes", "request_id": request_id},
                                  [(b"connection", b"close")])
+                return
+            if scope.get("method") == "POST" and path in _WORK_ROUTES and self._saturated():
+                # Refused before a byte of the body is read or parsed: under overload the CPU goes to the
+                # admitted work, not to decoding JSON and base64 that would be thrown away.
+                self.metrics.rejected.inc("overloaded")
+                await _send_json(send_with_id, 503, {
+                    "success": False, "code": "overloaded", "error": "server is at capacity, retry later",
+                    "request_id": request_id}, [(b"retry-after", str(self.settings.retry_after_s).encode()),
+                                                (b"connection", b"close")])
                 return
             if self.settings.faults_enabled and path.startswith("/api/") and await self._inject_fault(
                     send_with_id, request_id):

@@ -1,0 +1,156 @@
+"""Latency KPIs and overload behaviour of the real server on the real-logo corpus, in one run.
+
+    cd service && $SVGAI_PYTHON bench/kpi.py [--duration 15] [--per-source 20] [--json out.json]
+
+Starts ``python -m svgai.server`` (default configuration) on a free loopback port, then drives
+``/api/convert`` (potrace_color, the 256 px logos of bench/corpus.py as base64 JSON) with closed-loop
+clients at rising concurrency, each client on its own keep-alive connection. Prints:
+  * the KPI table: p50/p95/p99 of successful conversions and goodput per concurrency, against the seed's
+    goals (p50 < 100 ms and p95 < 200 ms at one client per core);
+  * the overload table at 64 clients: goodput against the best goodput at any lower concurrency (goal
+    >= 90 %), successful p99 (goal < 500 ms), share refused and how fast the refusals come.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List
+
+SERVICE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
+
+def pct(values: List[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, env: Dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-m", "svgai.server"], cwd=SERVICE_DIR,
+                               env={**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING",
+                                    **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("server did not become ready")
+
+
+def drive(port: int, bodies: List[bytes], clients: int, duration_s: float) -> Dict:
+    """Closed loop: each client sends the next body as soon as its previous answer arrived."""
+    samples: List[tuple] = []  # (status, ms)
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + duration_s
+
+    def client(offset: int) -> None:
+        conn = None
+        i = offset
+        while time.perf_counter() < stop_at:
+            body = bodies[i % len(bodies)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("POST", "/api/convert", body, {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("connection", "").lower() == "close":
+                    conn.close()
+                    conn = None
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn = None
+            with lock:
+                samples.append((status, (time.perf_counter() - started) * 1000))
+        if conn is not None:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    ok = [ms for status, ms in samples if status == 200]
+    refused = [ms for status, ms in samples if status == 503]
+    return {"clients": clients, "requests": len(samples), "ok": len(ok), "refused": len(refused),
+            "other": len(samples) - len(ok) - len(refused), "p50": pct(ok, 50), "p95": pct(ok, 95),
+            "p99": pct(ok, 99), "goodput": len(ok) / elapsed, "refused_p50": pct(refused, 50),
+            "refused_p99": pct(refused, 99)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per concurrency level")
+    parser.add_argument("--per-source", type=int, default=20, help="logos per npm package")
+    parser.add_argument("--levels", default="1,2,4,8,64", help="client counts (the last one is the overload)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    logos = corpus.load(args.per_source)
+    bodies = [json.dumps({"image": base64.b64encode(logo.png()).decode(), "converter": "potrace_color"}).encode()
+              for logo in logos]
+    cores = os.cpu_count() or 1
+    port = free_port()
+    server = start_server(port, {})
+    try:
+        drive(port, bodies, 1, min(3.0, args.duration))  # warm every path before measuring
+        rows = [drive(port, bodies, int(level), args.duration) for level in args.levels.split(",")]
+    finally:
+        server.terminate()
+        server.wait(60)
+
+    print(f"machine: {cores} CPUs; {len(bodies)} real logos at {corpus.SIZE} px, POST /api/convert potrace_color, "
+          f"closed loop, {args.duration:g} s per level; latencies of successful requests (ms)")
+    print(f"{'clients':>7}{'requests':>9}{'ok':>7}{'503':>6}{'other':>6}{'p50':>8}{'p95':>8}{'p99':>8}"
+          f"{'goodput/s':>10}{'503 p50':>9}{'503 p99':>9}")
+    for r in rows:
+        print(f"{r['clients']:>7}{r['requests']:>9}{r['ok']:>7}{r['refused']:>6}{r['other']:>6}{r['p50']:>8.1f}"
+              f"{r['p95']:>8.1f}{r['p99']:>8.1f}{r['goodput']:>10.2f}{r['refused_p50']:>9.1f}{r['refused_p99']:>9.1f}")
+    kpi = next((r for r in rows if r["clients"] == cores), rows[0])
+    print(f"\nKPI (one client per core = {kpi['clients']}): p50 {kpi['p50']:.1f} ms (goal < 100: "
+          f"{'met' if kpi['p50'] < 100 else 'NOT met'}), p95 {kpi['p95']:.1f} ms (goal < 200: "
+          f"{'met' if kpi['p95'] < 200 else 'NOT met'})")
+    overload, lower = rows[-1], rows[:-1]
+    best = max(r["goodput"] for r in lower) if lower else float("nan")
+    share = overload["goodput"] / best if best else float("nan")
+    print(f"Overload ({overload['clients']} clients): goodput {overload['goodput']:.2f}/s = {share:.0%} of the best "
+          f"lower-concurrency goodput {best:.2f}/s (goal >= 90%: {'met' if share >= 0.9 else 'NOT met'}); "
+          f"successful p99 {overload['p99']:.1f} ms (goal < 500: {'met' if overload['p99'] < 500 else 'NOT met'}); "
+          f"refused {overload['refused'] / max(1, overload['requests']):.0%}, refusal p99 {overload['refused_p99']:.1f} ms")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
