@@ -105,6 +105,12 @@ def _trace(mask: np.ndarray, params: VectorizeParams, timeout: float) -> Tuple[s
 # palette slots on near-duplicates of the background and leave speckles behind.
 _MERGE_DISTANCE = 40.0
 _KMEANS_SAMPLE = 8192
+# A pixel whose 3x3 neighbourhood spans more than this in some channel sits on an edge: anti-aliasing mixes
+# the colours on either side there, and fitting the palette on such pixels spends layers on those mixes
+# (pink and grey halo outlines around text). The palette is fitted on the other pixels; every pixel, edges
+# included, then takes its nearest palette colour.
+_EDGE_RANGE = 48
+_MIN_CORE_SHARE = 0.05
 _KMEANS_ROUNDS = 10
 _ASSIGN_CHUNK = 1 << 18
 
@@ -137,7 +143,12 @@ def _kmeans(rgb: np.ndarray, k: int) -> Tuple[np.ndarray, np.ndarray]:
     codes = (flat[:, 0].astype(np.uint32) << 16) | (flat[:, 1].astype(np.uint32) << 8) | flat[:, 2]
     unique, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
     colours = np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1).astype(np.float32)
+    core = _core_pixels(rgb).reshape(-1)
     weights = counts.astype(np.float64)
+    if core.mean() >= _MIN_CORE_SHARE:  # else (noise, photos) every pixel is an edge: fit on all of them
+        weights = np.bincount(inverse.reshape(-1)[core], minlength=len(unique)).astype(np.float64)
+    fitted = weights > 0
+    all_colours, colours, weights = colours, colours[fitted], weights[fitted]
     rng = np.random.default_rng(0)
     if len(colours) > _KMEANS_SAMPLE:
         pick = rng.choice(len(colours), _KMEANS_SAMPLE, replace=False, p=weights / weights.sum())
@@ -164,7 +175,19 @@ def _kmeans(rgb: np.ndarray, k: int) -> Tuple[np.ndarray, np.ndarray]:
         palette = moved
         if converged:
             break
-    return palette, _nearest(colours, palette)[inverse.reshape(-1)].reshape(rgb.shape[:2])
+    return palette, _nearest(all_colours, palette)[inverse.reshape(-1)].reshape(rgb.shape[:2])
+
+
+def _core_pixels(rgb: np.ndarray) -> np.ndarray:
+    """True where the 3x3 neighbourhood is nearly one colour (not an anti-aliased edge)."""
+    padded = np.pad(rgb.astype(np.int16), ((1, 1), (1, 1), (0, 0)), mode="edge")
+    height, width = rgb.shape[:2]
+    low = high = padded[1:height + 1, 1:width + 1]
+    for dy in range(3):
+        for dx in range(3):
+            window = padded[dy:dy + height, dx:dx + width]
+            low, high = np.minimum(low, window), np.maximum(high, window)
+    return (high - low).max(axis=2) <= _EDGE_RANGE
 
 
 def _quantize(rgb: np.ndarray, colors: int) -> Tuple[np.ndarray, np.ndarray]:
@@ -185,6 +208,8 @@ def _quantize(rgb: np.ndarray, colors: int) -> Tuple[np.ndarray, np.ndarray]:
     rank[kept] = np.arange(len(kept))
     return palette[kept].round().astype(np.uint8), rank[target[indices]]
 
+
+quantize = _quantize  # for the engine's two-tone check
 
 Layer = Tuple[np.ndarray, np.ndarray]  # (RGB colour, boolean mask)
 
