@@ -113,6 +113,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per concurrency level")
     parser.add_argument("--per-source", type=int, default=20, help="logos per npm package")
     parser.add_argument("--levels", default="1,2,4,8,64", help="client counts (the last one is the overload)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="server setting to try instead of its default (e.g. MAX_QUEUE=2); repeatable")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -121,7 +123,8 @@ def main() -> int:
               for logo in logos]
     cores = os.cpu_count() or 1
     port = free_port()
-    server = start_server(port, {})
+    server_env = dict(item.split("=", 1) for item in args.server_env)
+    server = start_server(port, server_env)
     try:
         drive(port, bodies, 1, min(3.0, args.duration))  # warm every path before measuring
         rows = [drive(port, bodies, int(level), args.duration) for level in args.levels.split(",")]
@@ -130,7 +133,8 @@ def main() -> int:
         server.wait(60)
 
     print(f"machine: {cores} CPUs; {len(bodies)} real logos at {corpus.SIZE} px, POST /api/convert potrace_color, "
-          f"closed loop, {args.duration:g} s per level; latencies of successful requests (ms)")
+          f"closed loop, {args.duration:g} s per level; server settings: {server_env or 'defaults'}; "
+          "latencies of successful requests (ms)")
     print(f"{'clients':>7}{'requests':>9}{'ok':>7}{'503':>6}{'other':>6}{'p50':>8}{'p95':>8}{'p99':>8}"
           f"{'goodput/s':>10}{'503 p50':>9}{'503 p99':>9}")
     for r in rows:

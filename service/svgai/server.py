@@ -36,7 +36,7 @@ class DrainingServer(uvicorn.Server):
             self.should_exit = True
             return
         self._signalled = True
-        self.service_app.state.draining = True
+        self.service_app.state.service.draining = True
         notice = min(self.settings.drain_notice_s, self.settings.drain_timeout_s)
         log.info("shutdown signal received: draining", extra={
             "signal": int(sig), "drain_notice_s": notice, "drain_timeout_s": self.settings.drain_timeout_s})

@@ -197,7 +197,7 @@ def test_an_internal_failure_answers_the_json_error_shape_without_internals(tmp_
     from svgai.app import create_app
 
     app = create_app(make_settings(tmp_path), store=BrokenStore())
-    assert app.state.models.wait(60)
+    assert app.state.service.start().wait(60)
     with TestClient(app, raise_server_exceptions=False) as client:
         upload = client.post("/api/upload", files={"file": ("a.png", tiny_png(4, 4), "image/png")})
         body = assert_error(upload, 500, "internal_error")
