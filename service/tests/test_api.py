@@ -234,3 +234,22 @@ def test_convert_ai_keeps_colour_layers_for_gradient_logos(client):
                                                 "target_quality": 0.9}).json()
     assert body["logo_type"] == "gradient"
     assert all(a["converter"] == "potrace_color" and a["parameters"]["colors"] >= 6 for a in body["attempts"])
+
+
+def test_convert_ai_keeps_colour_art_off_single_colour_potrace_and_falls_back_to_potrace_color(client):
+    import numpy as np
+
+    from PIL import ImageDraw
+
+    big = Image.new("RGB", (480, 480), "white")
+    draw = ImageDraw.Draw(big)
+    draw.rectangle((0, 0, 150, 480), fill=(230, 60, 60))
+    draw.rectangle((0, 300, 480, 480), fill=(40, 90, 220))
+    draw.ellipse((200, 60, 420, 260), fill=(20, 20, 20))
+    art = big.resize((96, 96), Image.Resampling.LANCZOS)  # anti-aliased edges: no conversion is perfect
+    body = client.post("/api/convert-ai", json={"image": b64(png_bytes(art)), "tier": 3,
+                                                "target_quality": 1.0}).json()  # unreachable: every attempt runs
+    assert all(a["converter"] == "potrace_color" for a in body["attempts"]), body["attempts"]
+    assert body["attempts"][1]["parameters"] == {"colors": 6, "turdsize": 2, "alphamax": 1.0, "opttolerance": 0.2}
+    assert body["met_target"] is False and body["colour_error"] < 0.05
+    assert body["measured_quality"] == max(a["measured_quality"] for a in body["attempts"])

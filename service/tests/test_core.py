@@ -136,3 +136,27 @@ def test_colour_error_sees_what_luma_ssim_misses():
     assert quality.ssim(red, grey) > 0.99
     assert quality.colour_error(red, grey) == 1.0
     assert quality.Quality(ssim=0.99, mse=0.0, psnr=0.0, colour_error=1.0).score == 0.0
+
+
+def test_anti_aliased_edges_make_no_halo_layers():
+    """A black disc anti-aliased onto white is two colours: the greys at its edge must not get a layer."""
+    from PIL import ImageDraw
+
+    big = Image.new("RGB", (1024, 1024), "white")
+    ImageDraw.Draw(big).ellipse((160, 160, 864, 864), fill=(10, 10, 10))
+    ImageDraw.Draw(big).rectangle((420, 60, 600, 980), fill=(200, 30, 40))
+    rgb = np.asarray(big.resize((128, 128), Image.Resampling.LANCZOS))  # the resize anti-aliases every edge
+    assert len({tuple(p) for p in rgb.reshape(-1, 3)}) > 20  # many edge mixes to tempt the palette
+    result = vectorize(rgb, "potrace_color", VectorizeParams(colors=6))
+    assert len(result.palette) == 3, result.palette  # white, black, red: no grey or pink outline layers
+
+
+def test_two_tone_tells_colour_art_from_ink():
+    from svgai.inference import two_tone
+
+    ink = np.full((64, 64, 3), 255, dtype=np.uint8)
+    ink[20:40, 10:50] = (20, 20, 20)
+    art = ink.copy()
+    art[:, :20] = (230, 60, 60)
+    art[40:, :] = (40, 90, 220)
+    assert two_tone(ink) and not two_tone(art)
