@@ -67,7 +67,13 @@ def test_sigterm_stops_the_process_whatever_its_workers_are_doing(tmp_path):
             "image": heavy, "converter": "potrace_color", "parameters": {"colors": 16}})), daemon=True)
         client.start()
         wait_until_in_flight(base, 1)
-        time.sleep(0.5)  # not for synchronisation: lets the worker get deep into the image before the signal
+        deadline = time.time() + 60
+        while time.time() < deadline:  # until the conversion holds its work slot (body parsed, work started)
+            if get_json(base + "/api/ai-health")[1].get("work_pending", 0) >= 1:
+                break
+            threading.Event().wait(0.05)
+        else:
+            raise AssertionError("the conversion never started")
         process.send_signal(signal.SIGTERM)
         # DRAIN_TIMEOUT_S (3 s) plus the hard-exit grace; the conversion alone would take minutes.
         process.wait(20)
