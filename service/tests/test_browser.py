@@ -50,7 +50,8 @@ def test_upload_page_shows_svg_in_real_browser(tmp_path):
                      20, "upload page")
             # Before a file is chosen: no broken-image placeholders, Convert disabled, a favicon declared.
             before = json.loads(page.evaluate("""JSON.stringify({
-                hidden: [...document.images].every((img) => img.hidden && !img.getAttribute('src')),
+                hidden: [...document.images].every((img) => !img.getAttribute('src') && img.offsetWidth === 0
+                                                            && getComputedStyle(img).display === 'none'),
                 disabled: document.getElementById('convert').disabled,
                 icon: !!document.querySelector('link[rel=icon]')})"""))
             assert before == {"hidden": True, "disabled": True, "icon": True}, before
@@ -107,7 +108,7 @@ def test_upload_page_shows_svg_in_real_browser(tmp_path):
             status = wait_for(lambda: (lambda t: t if t.startswith("error") else "")(status_text()), 30, "error")
             assert "not a supported image" in status and "JSON" not in status, status
             cleared = json.loads(page.evaluate("""JSON.stringify({
-                result: document.getElementById('svg-result').hidden,
+                result: document.getElementById('svg-result').offsetWidth === 0,
                 download: document.getElementById('download').hidden,
                 busy: document.getElementById('busy').hidden})"""))
             assert cleared == {"result": True, "download": True, "busy": True}, cleared
