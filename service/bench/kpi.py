@@ -115,6 +115,9 @@ def main() -> int:
     parser.add_argument("--levels", default="1,2,4,8,64", help="client counts (the last one is the overload)")
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                         help="server setting to try instead of its default (e.g. MAX_QUEUE=2); repeatable")
+    parser.add_argument("--baseline-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="also measure a second server with these settings in the same run (e.g. the "
+                             "previous default, MAX_QUEUE_WAIT_S=3600) and print the ratios; repeatable")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -122,26 +125,51 @@ def main() -> int:
     bodies = [json.dumps({"image": base64.b64encode(logo.png()).decode(), "converter": "potrace_color"}).encode()
               for logo in logos]
     cores = os.cpu_count() or 1
-    port = free_port()
+    levels = [int(level) for level in args.levels.split(",")]
     server_env = dict(item.split("=", 1) for item in args.server_env)
-    server = start_server(port, server_env)
+    setups = [("new", server_env)]
+    if args.baseline_env:
+        setups.append(("baseline", {**server_env, **dict(item.split("=", 1) for item in args.baseline_env)}))
+    results: Dict[str, List[Dict]] = {name: [] for name, _ in setups}
+    servers = {}
     try:
-        drive(port, bodies, 1, min(3.0, args.duration))  # warm every path before measuring
-        rows = [drive(port, bodies, int(level), args.duration) for level in args.levels.split(",")]
+        for name, env in setups:
+            port = free_port()
+            servers[name] = (port, start_server(port, env))
+            drive(port, bodies, 1, min(3.0, args.duration))  # warm every path before measuring
+        # Level by level, the setups alternate, so both see the same machine load.
+        for level in levels:
+            for name, _ in setups:
+                results[name].append(drive(servers[name][0], bodies, level, args.duration))
     finally:
-        server.terminate()
-        server.wait(60)
+        for _, process in servers.values():
+            process.terminate()
+            process.wait(60)
 
-    print(f"machine: {cores} CPUs; {len(bodies)} real logos at {corpus.SIZE} px, POST /api/convert potrace_color, "
-          f"closed loop, {args.duration:g} s per level; server settings: {server_env or 'defaults'}; "
+    print(f"machine: {cores} CPUs, load average {os.getloadavg()[0]:.1f}; {len(bodies)} real logos at "
+          f"{corpus.SIZE} px, POST /api/convert potrace_color, closed loop, {args.duration:g} s per level; "
           "latencies of successful requests (ms)")
+    verdicts = {name: report(name, env, results[name], cores) for name, env in setups}
+    if args.baseline_env:
+        new, old = verdicts["new"], verdicts["baseline"]
+        print("\nnew / baseline, same run:")
+        for key in new:
+            print(f"  {key:<24} {new[key]:>9.2f} / {old[key]:>9.2f} = {new[key] / old[key]:.2f}" if old[key] else
+                  f"  {key:<24} {new[key]:>9.2f} / {old[key]:>9.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+def report(name: str, env: Dict[str, str], rows: List[Dict], cores: int) -> Dict[str, float]:
+    print(f"\n[{name}] server settings: {env or 'defaults'}")
     print(f"{'clients':>7}{'requests':>9}{'ok':>7}{'503':>6}{'other':>6}{'p50':>8}{'p95':>8}{'p99':>8}"
           f"{'goodput/s':>10}{'503 p50':>9}{'503 p99':>9}")
     for r in rows:
         print(f"{r['clients']:>7}{r['requests']:>9}{r['ok']:>7}{r['refused']:>6}{r['other']:>6}{r['p50']:>8.1f}"
               f"{r['p95']:>8.1f}{r['p99']:>8.1f}{r['goodput']:>10.2f}{r['refused_p50']:>9.1f}{r['refused_p99']:>9.1f}")
     kpi = next((r for r in rows if r["clients"] == cores), rows[0])
-    print(f"\nKPI (one client per core = {kpi['clients']}): p50 {kpi['p50']:.1f} ms (goal < 100: "
+    print(f"KPI (one client per core = {kpi['clients']}): p50 {kpi['p50']:.1f} ms (goal < 100: "
           f"{'met' if kpi['p50'] < 100 else 'NOT met'}), p95 {kpi['p95']:.1f} ms (goal < 200: "
           f"{'met' if kpi['p95'] < 200 else 'NOT met'})")
     overload, lower = rows[-1], rows[:-1]
@@ -151,9 +179,9 @@ def main() -> int:
           f"lower-concurrency goodput {best:.2f}/s (goal >= 90%: {'met' if share >= 0.9 else 'NOT met'}); "
           f"successful p99 {overload['p99']:.1f} ms (goal < 500: {'met' if overload['p99'] < 500 else 'NOT met'}); "
           f"refused {overload['refused'] / max(1, overload['requests']):.0%}, refusal p99 {overload['refused_p99']:.1f} ms")
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
-    return 0
+    return {f"p50 at {kpi['clients']} clients": kpi["p50"], f"p95 at {kpi['clients']} clients": kpi["p95"],
+            "overload goodput/s": overload["goodput"], "overload goodput share": share,
+            "overload p99": overload["p99"]}
 
 
 if __name__ == "__main__":

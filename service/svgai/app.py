@@ -37,5 +37,5 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
     app.include_router(api)
     app.add_middleware(Gate, settings=settings, metrics=service.metrics,
                        routes=lambda: {route.path for route in app.routes},
-                       saturated=lambda: service.limiter.pending >= service.limiter.capacity)
+                       saturated=service.limiter.saturated)
     return app

@@ -57,6 +57,7 @@ class Settings:
     max_connections: int = 256
     log_level: str = "INFO"
     drain_notice_s: float = 5.0
+    max_queue_wait_s: float = 0.3
 
     @property
     def faults_enabled(self) -> bool:
@@ -102,4 +103,7 @@ class Settings:
             # that still probes the task sees it drain instead of a refused connection; then the socket
             # closes and in-flight requests finish, all within DRAIN_TIMEOUT_S.
             drain_notice_s=_float(env, "DRAIN_NOTICE_S", 5.0, 0.0, 3600.0),
+            # A request is queued only if the wait it can expect (queued x recent service time / slots)
+            # stays within this: under overload the rest get a fast 503 instead of a late answer.
+            max_queue_wait_s=_float(env, "MAX_QUEUE_WAIT_S", 0.3, 0.0, 3600.0),
         )

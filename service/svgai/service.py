@@ -70,7 +70,8 @@ class Service:
         self.settings = settings
         self.metrics = ServiceMetrics()
         # The threads give up at the request deadline themselves; the limiter's own timeout is a backstop.
-        self.limiter = Limiter(settings.max_inflight, settings.max_queue, settings.request_timeout_s + 5.0)
+        self.limiter = Limiter(settings.max_inflight, settings.max_queue, settings.request_timeout_s + 5.0,
+                               settings.max_queue_wait_s)
         self.workers = WorkerPool(settings.max_inflight)
         self.convert_fn = pooled_convert(self.workers)
         self.upload_store = store or store_from_env(settings.upload_dir, settings.upload_bucket)

@@ -8,12 +8,17 @@ child is killed, its memory goes with it, a fresh child takes its place and the 
 ``ConversionTimeout`` at once. On shutdown every child is killed, so no conversion can hold the process up.
 
 The children come from a ``forkserver`` that preloads only the conversion modules: forking the server
-process itself would copy torch's thread pools, and spawning afresh would import torch again.
+process itself would copy torch's thread pools, and spawning afresh would import torch again. The
+forkserver starts with OpenMP/BLAS limited to one thread: there are as many workers as work slots
+(one per vCPU), so a worker that spread numpy's matrix products over every core would only make the
+workers preempt each other.
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.forkserver
+import os
 import queue
 import threading
 import time
@@ -30,10 +35,18 @@ class WorkerFailed(Exception):
     """The worker process died or the work raised; the message is for logs, not for clients."""
 
 
+# Read by OpenBLAS, OpenMP and MKL when numpy loads them, i.e. in the forkserver, before any worker forks.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _thread_settings() -> Dict[str, str | None]:
+    return {name: os.environ.get(name) for name in ONE_THREAD}
+
+
 def _jobs() -> Dict[str, Callable[..., Any]]:
     from .conversion import convert
 
-    return {"convert": convert}
+    return {"convert": convert, "thread_settings": _thread_settings}
 
 
 def _serve(conn: Any) -> None:
@@ -96,6 +109,16 @@ class WorkerPool:
             if self._started:
                 return
             self._started = True
+        saved = _thread_settings()
+        os.environ.update(ONE_THREAD)  # the forkserver inherits the environment when it starts, right here
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            for name, value in saved.items():  # the server process keeps its own settings
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         for _ in range(self.size):
             self._idle.put(self._spawn())
 

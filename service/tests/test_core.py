@@ -160,3 +160,37 @@ def test_two_tone_tells_colour_art_from_ink():
     art[:, :20] = (230, 60, 60)
     art[40:, :] = (40, 90, 220)
     assert two_tone(ink) and not two_tone(art)
+
+
+def test_flatten_matches_float_compositing_for_every_colour_and_alpha():
+    # The integer fast path must give exactly what round(c * a/255 + 255 * (1 - a/255)) gives.
+    c, a = np.meshgrid(np.arange(256), np.arange(256), indexing="ij")
+    rgba = np.stack([c, 255 - c, c // 3, a], axis=-1).astype(np.uint8)
+    expected = np.clip((rgba[..., :3] * (a[..., None] / 255.0) + 255.0 * (1 - a[..., None] / 255.0)).round(),
+                       0, 255).astype(np.uint8)
+    assert np.array_equal(imaging.flatten(Image.fromarray(rgba)), expected)
+    opaque = rgba.copy()
+    opaque[..., 3] = 255
+    assert np.array_equal(imaging.flatten(Image.fromarray(opaque)), opaque[..., :3])
+
+
+def test_quality_filter_is_the_plain_gaussian_sum():
+    images = np.random.default_rng(3).uniform(0, 255, (2, 30, 27)).astype(np.float32)
+    n, kernel = quality._WINDOW, quality._KERNEL
+    expected = np.zeros((2, 30 - n + 1, 27 - n + 1))
+    for dy in range(n):
+        for dx in range(n):
+            expected += kernel[dy] * kernel[dx] * images[:, dy:dy + 30 - n + 1, dx:dx + 27 - n + 1]
+    assert np.allclose(quality._filter(images), expected, rtol=1e-5, atol=1e-3)
+
+
+def test_measure_errors_are_exact():
+    rgb = np.full((20, 20, 3), 100, dtype=np.uint8)
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20" viewBox="0 0 20 20">'
+           '<rect width="20" height="20" fill="#646464"/></svg>')
+    assert quality.measure(rgb, svg).mse == 0 and quality.measure(rgb, svg).colour_error == 0
+    rgb[:5, :, 1] = 140  # a quarter of the pixels 40 off in one channel, the rest exact
+    q = quality.measure(rgb, svg)
+    assert q.colour_error == 0.25 and q.mse == pytest.approx(40 ** 2 / 4 / 3)
+    rgb[:5, :, 1] = 130  # exactly at the tolerance: not off
+    assert quality.measure(rgb, svg).colour_error == 0
