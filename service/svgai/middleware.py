@@ -102,6 +102,11 @@ class Gate:
                 # Refused before a byte of the body is read or parsed: under overload the CPU goes to the
                 # admitted work, not to decoding JSON and base64 that would be thrown away.
                 self.metrics.rejected.inc("overloaded")
+                delay = min(self.settings.refusal_delay_s, self.settings.retry_after_s)
+                if delay > 0:
+                    # A timer, not CPU: clients that retry at once (Retry-After ignored) would otherwise
+                    # turn refusals into a busy loop that takes the CPU from the admitted work.
+                    await asyncio.sleep(delay)
                 await _send_json(send_with_id, 503, {
                     "success": False, "code": "overloaded", "error": "server is at capacity, retry later",
                     "request_id": request_id}, [(b"retry-after", str(self.settings.retry_after_s).encode()),
