@@ -62,11 +62,29 @@ def start_server(port: int, env: Dict[str, str]) -> subprocess.Popen:
     raise SystemExit("server did not become ready")
 
 
-def drive(port: int, bodies: List[bytes], clients: int, duration_s: float) -> Dict:
+def probe_before_body(port: int, stop_at: float, found: Dict[str, int]) -> None:
+    """Send only the headers of a convert request (a Content-Length, no body) until the server answers one
+    with 503: a refusal decided before the body is read. Probes the server admits wait for a body that
+    never comes; they are closed after a second and counted as admitted."""
+    head = (f"POST /api/convert HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: 100000\r\n\r\n").encode()
+    while time.perf_counter() < stop_at and not found["refused"]:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as sock:
+            sock.sendall(head)
+            try:
+                status_line = sock.recv(64).split(b"\r\n", 1)[0]
+            except socket.timeout:
+                status_line = b""
+        key = "refused" if status_line.startswith(b"HTTP/1.1 503") else "admitted"
+        found[key] += 1
+
+
+def drive(port: int, bodies: List[bytes], clients: int, duration_s: float, probe: bool = False) -> Dict:
     """Closed loop: each client sends the next body as soon as its previous answer arrived."""
     samples: List[tuple] = []  # (status, ms)
     lock = threading.Lock()
     stop_at = time.perf_counter() + duration_s
+    probes = {"refused": 0, "admitted": 0}
 
     def client(offset: int) -> None:
         conn = None
@@ -94,6 +112,8 @@ def drive(port: int, bodies: List[bytes], clients: int, duration_s: float) -> Di
             conn.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    if probe:
+        threads.append(threading.Thread(target=probe_before_body, args=(port, stop_at, probes)))
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -105,7 +125,7 @@ def drive(port: int, bodies: List[bytes], clients: int, duration_s: float) -> Di
     return {"clients": clients, "requests": len(samples), "ok": len(ok), "refused": len(refused),
             "other": len(samples) - len(ok) - len(refused), "p50": pct(ok, 50), "p95": pct(ok, 95),
             "p99": pct(ok, 99), "goodput": len(ok) / elapsed, "refused_p50": pct(refused, 50),
-            "refused_p99": pct(refused, 99)}
+            "refused_p99": pct(refused, 99), "probes": probes}
 
 
 def main() -> int:
@@ -140,7 +160,8 @@ def main() -> int:
         # Level by level, the setups alternate, so both see the same machine load.
         for level in levels:
             for name, _ in setups:
-                results[name].append(drive(servers[name][0], bodies, level, args.duration))
+                results[name].append(drive(servers[name][0], bodies, level, args.duration,
+                                           probe=level == levels[-1]))
     finally:
         for _, process in servers.values():
             process.terminate()
@@ -179,6 +200,10 @@ def report(name: str, env: Dict[str, str], rows: List[Dict], cores: int) -> Dict
           f"lower-concurrency goodput {best:.2f}/s (goal >= 90%: {'met' if share >= 0.9 else 'NOT met'}); "
           f"successful p99 {overload['p99']:.1f} ms (goal < 500: {'met' if overload['p99'] < 500 else 'NOT met'}); "
           f"refused {overload['refused'] / max(1, overload['requests']):.0%}, refusal p99 {overload['refused_p99']:.1f} ms")
+    probes = overload["probes"]
+    print(f"Refusals decided before the body is read: {'met' if probes['refused'] else 'NOT met'} "
+          f"({probes['refused']} request sent without its body answered 503; {probes['admitted']} such probes "
+          "admitted first, i.e. left waiting for their body)")
     return {f"p50 at {kpi['clients']} clients": kpi["p50"], f"p95 at {kpi['clients']} clients": kpi["p95"],
             "overload goodput/s": overload["goodput"], "overload goodput share": share,
             "overload p99": overload["p99"]}
