@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureVenv, servicePython } from './lib/service-venv.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
@@ -69,6 +70,16 @@ if (missing.length > 0) {
     run('apt-get', ['update', '-qq'], { env });
     run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
   }
+}
+
+// The service's Python: a venv with the production image's pins (scripts/lib/service-venv.mjs).
+if (existsSync(PYTHON) && !process.env.SVGAI_PYTHON) {
+  const failed = ensureVenv();
+  if (failed && process.argv.includes('--debian=optional')) console.warn(`ensure-deps: no service venv, going on without it: ${failed}`);
+  else if (failed) {
+    console.error(`ensure-deps: building the service venv failed: ${failed}`);
+    process.exit(1);
+  } else console.log(`ensure-deps: service python ${servicePython()}`);
 }
 
 if (existsSync(PYTHON)) {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from './lib/actions.mjs';
 import { node24 } from './lib/node24.mjs';
+import { servicePython, venvReady } from './lib/service-venv.mjs';
 
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
 const build = spawnSync(turbo, ['run', 'build', '--output-logs=errors-only'], { stdio: 'inherit', cwd: root });
@@ -18,6 +19,6 @@ const run = spawnSync(process.execPath, ['--import', 'tsx', cli, ...process.argv
   stdio: 'inherit',
   cwd: root,
   // The SDK warns on every client that Node 20 support ends soon; it is noise in a rehearsal.
-  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  env: { ...process.env, NODE_NO_WARNINGS: '1', ...(process.env.SVGAI_PYTHON || !venvReady() ? {} : { SVGAI_PYTHON: servicePython() }) },
 });
 process.exit(run.status ?? 1);

@@ -10,12 +10,16 @@ import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { root } from './lib/actions.mjs';
 import { globSync } from './lib/glob.mjs';
+import { servicePython } from './lib/service-venv.mjs';
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 
 function step(name, command, args, options = {}) {
   console.log(`\n▶ ${name}: ${command} ${args.join(' ')}`);
+  // Every suite that runs the service's Python takes it from SVGAI_PYTHON: the venv with the image's pins.
+  process.env.SVGAI_PYTHON = servicePython();
+
   const started = Date.now();
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -64,7 +68,7 @@ for (const report of globSync(root, ['packages/*/reports/jest.json', 'actions/*/
 
 if (existsSync(join(root, 'service', 'tests'))) {
   const junit = join(root, 'service', 'reports', 'pytest.xml');
-  step('service tests', '/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests', `--junitxml=${junit}`], {
+  step('service tests', process.env.SVGAI_PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests', `--junitxml=${junit}`], {
     cwd: join(root, 'service'),
   });
   if (existsSync(junit)) {

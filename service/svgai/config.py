@@ -52,6 +52,18 @@ class Settings:
     model_version_override: str
     fault_error_rate: float
     fault_latency_ms: float
+    host: str = "0.0.0.0"
+    port: int = 8080
+    max_connections: int = 256
+    log_level: str = "INFO"
+    drain_notice_s: float = 5.0
+    max_queue_wait_s: float = 0.3
+    refusal_delay_s: float = 0.5
+
+    @property
+    def faults_enabled(self) -> bool:
+        """Fault injection is for release rehearsals only; a production task never sets SVGAI_FAULT_*."""
+        return self.fault_error_rate > 0 or self.fault_latency_ms > 0
 
     @property
     def max_body_bytes(self) -> int:
@@ -84,4 +96,18 @@ class Settings:
             model_version_override=env.get("MODEL_VERSION", ""),
             fault_error_rate=_float(env, "SVGAI_FAULT_ERROR_RATE", 0.0, 0.0, 1.0),
             fault_latency_ms=_float(env, "SVGAI_FAULT_LATENCY_MS", 0.0, 0.0, 600000.0),
+            host=env.get("HOST") or "0.0.0.0",
+            port=_int(env, "PORT", 8080, 0, 65535),
+            max_connections=_int(env, "MAX_CONNECTIONS", 256, 1, 100000),
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            # After SIGTERM the listener stays open this long with /ready answering 503, so a load balancer
+            # that still probes the task sees it drain instead of a refused connection; then the socket
+            # closes and in-flight requests finish, all within DRAIN_TIMEOUT_S.
+            drain_notice_s=_float(env, "DRAIN_NOTICE_S", 5.0, 0.0, 3600.0),
+            # A request is queued only if the wait it can expect (queued x recent service time / slots)
+            # stays within this: under overload the rest get a fast 503 instead of a late answer.
+            max_queue_wait_s=_float(env, "MAX_QUEUE_WAIT_S", 0.3, 0.0, 3600.0),
+            # An overload refusal is held this long (a timer, no CPU) before it is sent, so clients that
+            # retry at once cannot spin the CPU away from admitted work; never longer than RETRY_AFTER_S.
+            refusal_delay_s=_float(env, "REFUSAL_DELAY_S", 0.5, 0.0, 60.0),
         )

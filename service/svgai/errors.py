@@ -1,6 +1,7 @@
 """One JSON error shape for every failure, including FastAPI's and Starlette's own errors."""
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict
 
 from fastapi import FastAPI, Request
@@ -28,6 +29,8 @@ def error_response(status: int, code: str, message: str, headers: Dict[str, str]
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+log = logging.getLogger("svgai.errors")
+
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
 
 
@@ -38,9 +41,18 @@ def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(400, "empty_body", "request body is empty: expected a JSON object")
     if kinds & {"value_error.jsondecode", "json_invalid"}:
         return error_response(400, "invalid_json", "request body is not valid JSON")
+    # The first field in error names the code, so clients keep the codes they had before schema validation.
+    fields = [tuple(str(p) for p in e.get("loc", ()))[1:2] for e in errors]
+    code = next((_FIELD_CODES[f[0]] for f in fields if f and f[0] in _FIELD_CODES), "invalid_request")
     detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}"
                        for e in errors)
-    return error_response(422, "invalid_request", detail)
+    return error_response(422, code, detail)
+
+
+_FIELD_CODES = {"converter": "invalid_converter", "parameters": "invalid_parameters", "tier": "invalid_tier",
+                "target_quality": "invalid_target_quality", "file_id": "invalid_file_id"}
+
+INTERNAL_MESSAGE = "internal error: the service failed on this request; report its request_id"
 
 
 def install(app: FastAPI) -> None:
@@ -64,6 +76,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return _validation(request, exc)
+
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        # The JSON error shape for every 500 too; the cause goes to the log, never to the client.
+        log.error("unhandled error", exc_info=exc)
+        return error_response(500, "internal_error", INTERNAL_MESSAGE)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

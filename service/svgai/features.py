@@ -34,7 +34,9 @@ def image_features(rgb: np.ndarray, alpha: np.ndarray) -> List[float]:
     dominant = np.unravel_index(int(np.argmax(counts)), (16, 16, 16))
     dominant_rgb = np.array(dominant) * 16 + 8
     foreground = np.linalg.norm(pixels - dominant_rgb, axis=1) > 40
-    gy, gx = np.gradient(luma)
+    # np.gradient needs two samples per axis: a 1-px wide or tall image has no gradient along it.
+    gy = np.gradient(luma, axis=0) if luma.shape[0] > 1 else np.zeros_like(luma)
+    gx = np.gradient(luma, axis=1) if luma.shape[1] > 1 else np.zeros_like(luma)
     magnitude = np.hypot(gx, gy)
     laplacian = np.abs(4 * luma[1:-1, 1:-1] - luma[:-2, 1:-1] - luma[2:, 1:-1] - luma[1:-1, :-2] - luma[1:-1, 2:])
     return [

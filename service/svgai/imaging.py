@@ -72,9 +72,10 @@ def decode(data: bytes, max_pixels: int) -> DecodedImage:
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError(f"image too large: {exc}", 413) from exc
-    except (OSError, SyntaxError, ValueError, struct.error) as exc:
-        raise ImageError(f"corrupt or truncated image: {exc}", 422) from exc
+        raise ImageError(f"image too large: more than the limit of {max_pixels} pixels", 413) from exc
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        # Pillow's messages name its internals (file objects, decoder states): say what the client can act on.
+        raise ImageError(f"corrupt or truncated {kind.upper()} image: it could not be decoded", 422) from exc
     if image.width < 1 or image.height < 1:
         raise ImageError("image has no pixels", 422)
     return DecodedImage(rgba=_to_rgba(image), format=kind)
@@ -94,7 +95,11 @@ def flatten(image: Image.Image) -> np.ndarray:
     This is the single compositing rule used for vectorizing, features and SSIM, so a transparent logo
     is judged exactly as it looks on a white page.
     """
-    rgba = np.asarray(image.convert("RGBA")).astype(np.float32)
-    alpha = rgba[..., 3:4] / 255.0
-    rgb = rgba[..., :3] * alpha + 255.0 * (1.0 - alpha)
-    return np.clip(rgb.round(), 0, 255).astype(np.uint8)
+    rgba = np.asarray(image.convert("RGBA"))
+    alpha = rgba[..., 3:4]
+    if alpha.min() == 255:  # opaque (most uploads): nothing to composite
+        return np.ascontiguousarray(rgba[..., :3])
+    # round(c * a/255 + 255 * (1 - a/255)) in exact integer arithmetic: the numerator is an integer, so
+    # it is never exactly half-way and adding 127 before the floor division rounds to nearest.
+    a = alpha.astype(np.uint32)
+    return ((rgba[..., :3].astype(np.uint32) * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)

@@ -13,7 +13,7 @@ import time
 from typing import Callable, Iterable
 
 from .config import Settings
-from .errors import BodyTooLarge
+from .errors import INTERNAL_MESSAGE
 from .logs import request_id_from, request_id_var
 from .service_metrics import ServiceMetrics
 
@@ -29,10 +29,14 @@ async def _send_json(send: Callable, status: int, payload: dict, headers: Iterab
     await send({"type": "http.response.body", "body": body})
 
 
+_WORK_ROUTES = frozenset({"/api/upload", "/api/convert", "/api/convert-ai", "/api/classify-logo"})
+
+
 class Gate:
-    def __init__(self, app: Callable, settings: Settings, metrics: ServiceMetrics, routes: Callable[[], set]
-                 ) -> None:
+    def __init__(self, app: Callable, settings: Settings, metrics: ServiceMetrics, routes: Callable[[], set],
+                 saturated: Callable[[], bool] = lambda: False) -> None:
         self.app, self.settings, self.metrics, self._routes = app, settings, metrics, routes
+        self._saturated = saturated
         self._known: set | None = None
 
     def _route_label(self, path: str) -> str:
@@ -49,7 +53,7 @@ class Gate:
         request_id = request_id_from(headers)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status = {"code": 500}
+        status = {"code": 500, "started": False, "cut": False}
         path = scope.get("path", "")
         route = self._route_label(path)
         rid_header = (b"x-request-id", request_id.encode("latin-1"))
@@ -57,18 +61,32 @@ class Gate:
         async def send_with_id(message: dict) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                status["started"] = True
                 message = {**message, "headers": [*message.get("headers", []), rid_header]}
             await send(message)
+
+        async def app_send(message: dict) -> None:
+            if not status["cut"]:  # once the gate answered 413 itself, the app's late answer is dropped
+                await send_with_id(message)
 
         limit = self.settings.max_body_bytes
         received = {"bytes": 0}
 
         async def guarded_receive() -> dict:
+            if status["cut"]:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received["bytes"] += len(message.get("body", b""))
                 if received["bytes"] > limit:
-                    raise BodyTooLarge(f"request body exceeds the limit of {limit} bytes")
+                    # A chunked body has no Content-Length to refuse up front: answer 413 as soon as the
+                    # count passes the limit, and tell the app the client is gone so it stops reading.
+                    if not status["started"]:
+                        await _send_json(send_with_id, 413, {
+                            "success": False, "code": "body_too_large", "request_id": request_id,
+                            "error": f"request body exceeds the limit of {limit} bytes"}, [(b"connection", b"close")])
+                    status["cut"] = True
+                    return {"type": "http.disconnect"}
             return message
 
         self.metrics.in_flight.inc()
@@ -80,9 +98,33 @@ class Gate:
                                                               f"limit of {limit} bytes", "request_id": request_id},
                                  [(b"connection", b"close")])
                 return
-            if path.startswith("/api/") and await self._inject_fault(send_with_id, request_id):
+            if scope.get("method") == "POST" and path in _WORK_ROUTES and self._saturated():
+                # Refused before a byte of the body is read or parsed: under overload the CPU goes to the
+                # admitted work, not to decoding JSON and base64 that would be thrown away.
+                self.metrics.rejected.inc("overloaded")
+                delay = min(self.settings.refusal_delay_s, self.settings.retry_after_s)
+                if delay > 0:
+                    # A timer, not CPU: clients that retry at once (Retry-After ignored) would otherwise
+                    # turn refusals into a busy loop that takes the CPU from the admitted work.
+                    await asyncio.sleep(delay)
+                await _send_json(send_with_id, 503, {
+                    "success": False, "code": "overloaded", "error": "server is at capacity, retry later",
+                    "request_id": request_id}, [(b"retry-after", str(self.settings.retry_after_s).encode()),
+                                                (b"connection", b"close")])
                 return
-            await self.app(scope, guarded_receive, send_with_id)
+            if self.settings.faults_enabled and path.startswith("/api/") and await self._inject_fault(
+                    send_with_id, request_id):
+                return
+            try:
+                await self.app(scope, guarded_receive, app_send)
+            except Exception:
+                if status["cut"]:  # the app noticed the disconnect the gate made up: already answered 413
+                    return
+                log.exception("unhandled error")
+                if status["started"]:
+                    raise
+                await _send_json(send_with_id, 500, {"success": False, "code": "internal_error",
+                                                     "error": INTERNAL_MESSAGE, "request_id": request_id})
         finally:
             self.metrics.in_flight.dec()
             elapsed = time.perf_counter() - started

@@ -37,7 +37,7 @@ def make_settings(tmp_path: Path, **overrides: str) -> Settings:
 
 def ready_app(settings: Settings):
     app = create_app(settings)
-    assert app.state.models.wait(60), "model loading did not finish"
+    assert app.state.service.start().wait(60), "model loading did not finish"
     return app
 
 

@@ -6,6 +6,7 @@ import base64
 import json
 import struct
 import threading
+import time
 import xml.etree.ElementTree as ET
 import zlib
 
@@ -234,3 +235,44 @@ def test_convert_ai_keeps_colour_layers_for_gradient_logos(client):
                                                 "target_quality": 0.9}).json()
     assert body["logo_type"] == "gradient"
     assert all(a["converter"] == "potrace_color" and a["parameters"]["colors"] >= 6 for a in body["attempts"])
+
+
+def test_convert_ai_keeps_colour_art_off_single_colour_potrace_and_falls_back_to_potrace_color(client):
+    import numpy as np
+
+    from PIL import ImageDraw
+
+    big = Image.new("RGB", (480, 480), "white")
+    draw = ImageDraw.Draw(big)
+    draw.rectangle((0, 0, 150, 480), fill=(230, 60, 60))
+    draw.rectangle((0, 300, 480, 480), fill=(40, 90, 220))
+    draw.ellipse((200, 60, 420, 260), fill=(20, 20, 20))
+    art = big.resize((96, 96), Image.Resampling.LANCZOS)  # anti-aliased edges: no conversion is perfect
+    body = client.post("/api/convert-ai", json={"image": b64(png_bytes(art)), "tier": 3,
+                                                "target_quality": 1.0}).json()  # unreachable: every attempt runs
+    assert all(a["converter"] == "potrace_color" for a in body["attempts"]), body["attempts"]
+    assert body["attempts"][1]["parameters"] == {"colors": 6, "turdsize": 2, "alphamax": 1.0, "opttolerance": 0.2}
+    assert body["met_target"] is False and body["colour_error"] < 0.05
+    assert body["measured_quality"] == max(a["measured_quality"] for a in body["attempts"])
+
+
+def test_overload_refusals_are_held_for_the_refusal_delay_but_never_past_retry_after(tmp_path):
+    for env, at_least in (({"REFUSAL_DELAY_S": "0.3"}, 0.3), ({"REFUSAL_DELAY_S": "60", "RETRY_AFTER_S": "0"}, 0.0)):
+        app = ready_app(make_settings(tmp_path, MAX_INFLIGHT="1", MAX_QUEUE="0", **env))
+        release = threading.Event()
+        occupier = threading.Thread(target=lambda: asyncio.run(app.state.limiter.run(release.wait, 10)))
+        occupier.start()
+        try:
+            with TestClient(app) as client:
+                while app.state.limiter.pending < 1:
+                    threading.Event().wait(0.01)
+                started = time.monotonic()
+                response = client.post("/api/convert", json={"image": b64(simple_logo()), "converter": "potrace"})
+                took = time.monotonic() - started
+                assert response.status_code == 503 and response.json()["code"] == "overloaded"
+                assert took >= at_least  # a lower bound only: a timer never fires early
+                if at_least == 0.0:
+                    assert took < 60  # capped at RETRY_AFTER_S=0, not the 60 s asked for
+        finally:
+            release.set()
+            occupier.join(5)

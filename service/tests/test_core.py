@@ -103,3 +103,94 @@ def test_sixteen_bit_greyscale_png_keeps_its_tones():
     grey.save(buffer, "PNG")
     decoded = imaging.decode(buffer.getvalue(), 1_000_000)
     assert np.asarray(decoded.rgba)[0, 0].tolist() == [100, 100, 100, 255]
+
+
+@pytest.mark.parametrize("converter", ["potrace", "potrace_color"])
+def test_the_direct_renderer_draws_what_cairosvg_draws(converter):
+    """quality.render_svg draws the service's own SVGs with cairo directly; cairosvg is the reference."""
+    import cairosvg
+
+    for index in range(8):
+        rgb = imaging.flatten(generator.generate_one(generator.EVAL_SEED, index).image)
+        svg = vectorize(rgb, converter, VectorizeParams(colors=8)).svg
+        height, width = rgb.shape[:2]
+        assert quality._OWN_SVG.match(svg), "vectorize() output must take the direct path"
+        direct = quality.render_svg(svg, width, height)
+        png = cairosvg.svg2png(bytestring=svg.encode(), output_width=width, output_height=height)
+        reference = imaging.flatten(Image.open(io.BytesIO(png)))
+        diff = np.abs(direct.astype(int) - reference.astype(int))
+        assert diff.mean() < 0.2 and (diff > 16).mean() < 0.001, (index, diff.mean(), diff.max())
+
+
+def test_other_svgs_still_render_through_cairosvg():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><circle cx="2" cy="2" r="2" '
+           'fill="#ff0000"/></svg>')
+    assert quality._OWN_SVG.match(svg) is None
+    assert quality.render_svg(svg, 4, 4)[2, 2].tolist() == [255, 0, 0]
+
+
+def test_colour_error_sees_what_luma_ssim_misses():
+    red = np.zeros((32, 32, 3), dtype=np.uint8)
+    red[...] = (200, 40, 40)
+    grey = np.full_like(red, int(round(0.299 * 200 + 0.587 * 40 + 0.114 * 40)))  # the same luma
+    assert quality.ssim(red, grey) > 0.99
+    assert quality.colour_error(red, grey) == 1.0
+    assert quality.Quality(ssim=0.99, mse=0.0, psnr=0.0, colour_error=1.0).score == 0.0
+
+
+def test_anti_aliased_edges_make_no_halo_layers():
+    """A black disc anti-aliased onto white is two colours: the greys at its edge must not get a layer."""
+    from PIL import ImageDraw
+
+    big = Image.new("RGB", (1024, 1024), "white")
+    ImageDraw.Draw(big).ellipse((160, 160, 864, 864), fill=(10, 10, 10))
+    ImageDraw.Draw(big).rectangle((420, 60, 600, 980), fill=(200, 30, 40))
+    rgb = np.asarray(big.resize((128, 128), Image.Resampling.LANCZOS))  # the resize anti-aliases every edge
+    assert len({tuple(p) for p in rgb.reshape(-1, 3)}) > 20  # many edge mixes to tempt the palette
+    result = vectorize(rgb, "potrace_color", VectorizeParams(colors=6))
+    assert len(result.palette) == 3, result.palette  # white, black, red: no grey or pink outline layers
+
+
+def test_two_tone_tells_colour_art_from_ink():
+    from svgai.inference import two_tone
+
+    ink = np.full((64, 64, 3), 255, dtype=np.uint8)
+    ink[20:40, 10:50] = (20, 20, 20)
+    art = ink.copy()
+    art[:, :20] = (230, 60, 60)
+    art[40:, :] = (40, 90, 220)
+    assert two_tone(ink) and not two_tone(art)
+
+
+def test_flatten_matches_float_compositing_for_every_colour_and_alpha():
+    # The integer fast path must give exactly what round(c * a/255 + 255 * (1 - a/255)) gives.
+    c, a = np.meshgrid(np.arange(256), np.arange(256), indexing="ij")
+    rgba = np.stack([c, 255 - c, c // 3, a], axis=-1).astype(np.uint8)
+    expected = np.clip((rgba[..., :3] * (a[..., None] / 255.0) + 255.0 * (1 - a[..., None] / 255.0)).round(),
+                       0, 255).astype(np.uint8)
+    assert np.array_equal(imaging.flatten(Image.fromarray(rgba)), expected)
+    opaque = rgba.copy()
+    opaque[..., 3] = 255
+    assert np.array_equal(imaging.flatten(Image.fromarray(opaque)), opaque[..., :3])
+
+
+def test_quality_filter_is_the_plain_gaussian_sum():
+    images = np.random.default_rng(3).uniform(0, 255, (2, 30, 27)).astype(np.float32)
+    n, kernel = quality._WINDOW, quality._KERNEL
+    expected = np.zeros((2, 30 - n + 1, 27 - n + 1))
+    for dy in range(n):
+        for dx in range(n):
+            expected += kernel[dy] * kernel[dx] * images[:, dy:dy + 30 - n + 1, dx:dx + 27 - n + 1]
+    assert np.allclose(quality._filter(images), expected, rtol=1e-5, atol=1e-3)
+
+
+def test_measure_errors_are_exact():
+    rgb = np.full((20, 20, 3), 100, dtype=np.uint8)
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20" viewBox="0 0 20 20">'
+           '<rect width="20" height="20" fill="#646464"/></svg>')
+    assert quality.measure(rgb, svg).mse == 0 and quality.measure(rgb, svg).colour_error == 0
+    rgb[:5, :, 1] = 140  # a quarter of the pixels 40 off in one channel, the rest exact
+    q = quality.measure(rgb, svg)
+    assert q.colour_error == 0.25 and q.mse == pytest.approx(40 ** 2 / 4 / 3)
+    rgb[:5, :, 1] = 130  # exactly at the tolerance: not off
+    assert quality.measure(rgb, svg).colour_error == 0

@@ -48,7 +48,7 @@ def app_for(tmp_path, s3: FakeS3, **env: str):
     settings = make_settings(tmp_path, MODEL_S3_BUCKET="b", MODEL_S3_PREFIX="models/1.0.0/",
                              MODEL_CACHE_DIR=str(tmp_path / "cache"), **env)
     app = create_app(settings, s3_client_factory=lambda: s3)
-    assert app.state.models.wait(60)
+    assert app.state.service.start().wait(60)
     return app
 
 

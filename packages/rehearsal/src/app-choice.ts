@@ -5,8 +5,8 @@ import { PYTHON, SERVICE_DIR } from './paths.js';
 import type { AppKind } from './world.js';
 
 /**
- * The real service when this machine can run it (Debian's torch, FastAPI and uvicorn for
- * /usr/bin/python3, potrace, trained models), otherwise the release test app, and why.
+ * The real service when this machine can run it (torch, FastAPI and uvicorn for $SVGAI_PYTHON,
+ * the venv with the image's pins, else /usr/bin/python3; potrace, trained models), otherwise the release test app, and why.
  */
 export function chooseApp(requested: 'auto' | AppKind): { app: AppKind; why: string } {
   if (requested !== 'auto') return { app: requested, why: 'as requested' };

@@ -8,7 +8,8 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 export const RELEASE_APP = join(REPO_ROOT, 'packages', 'aws-local', 'test-fixtures', 'release-app.mjs');
 export const TOPOLOGY_FILE = join(REPO_ROOT, 'packages', 'aws-local', 'topology', 'svg-ai.yaml');
 export const SERVICE_DIR = join(REPO_ROOT, 'service');
-export const PYTHON = '/usr/bin/python3';
+/** The service's interpreter: $SVGAI_PYTHON (the venv with the image's pins), else the system one. */
+export const PYTHON = process.env.SVGAI_PYTHON || '/usr/bin/python3';
 
 export function actionBundle(action: 'canary' | 'blue-green'): string {
   const bundle = join(REPO_ROOT, 'actions', action, 'dist', 'index.js');

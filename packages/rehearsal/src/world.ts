@@ -52,7 +52,12 @@ export const AWS_CREDENTIALS = { accessKeyId: 'AKIDREHEARSAL', secretAccessKey: 
 function images(app: AppKind): ImageCommands {
   const command =
     app === 'svgai'
-      ? { command: [PYTHON, '-m', 'svgai.server'], cwd: SERVICE_DIR, env: { PYTHONPATH: SERVICE_DIR, LOG_LEVEL: 'warning' } }
+      ? // DRAIN_NOTICE_S 0: the stand-in deregisters a task before stopping it, as ECS does, and its stop timeout is 2 s.
+        {
+          command: [PYTHON, '-m', 'svgai.server'],
+          cwd: SERVICE_DIR,
+          env: { PYTHONPATH: SERVICE_DIR, LOG_LEVEL: 'warning', DRAIN_NOTICE_S: '0' },
+        }
       : { command: [process.execPath, RELEASE_APP] };
   // A broken image: its entrypoint exits at once with code 3, as a bad build or missing file would.
   const broken = { command: [process.execPath, '-e', 'process.exit(3)'] };
