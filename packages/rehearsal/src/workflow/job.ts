@@ -139,18 +139,20 @@ export class JobExecution {
         : `Run ${firstLine(asText(evaluateToken(tokenAt(raw, 'run'), {}, OK)))}`;
     const id = step.id;
     const ifExpression = 'if' in step && step.if ? step.if.expression : 'success()';
+    // A step that never ran to its own outputs: skipped by its condition, or failed before it could record itself.
+    const unfinished = (conclusion: 'skipped' | 'failure', note: string) => ({
+      id,
+      name,
+      kind: uses ? ('action' as const) : ('run' as const),
+      ...(uses ? { uses } : {}),
+      conclusion,
+      outputs: {},
+      startedAt,
+      finishedAt: Date.now(),
+      note,
+    });
     if (!condition(ifExpression, contexts, this.status())) {
-      this.record({
-        id,
-        name,
-        kind: uses ? 'action' : 'run',
-        ...(uses ? { uses } : {}),
-        conclusion: 'skipped',
-        outputs: {},
-        startedAt,
-        finishedAt: Date.now(),
-        note: `if: ${ifExpression} is false`,
-      });
+      this.record(unfinished('skipped', `if: ${ifExpression} is false`));
       return;
     }
     const continueOnError = asText(evaluateToken(tokenAt(raw, 'continue-on-error'), contexts)) === 'true';
@@ -159,20 +161,7 @@ export class JobExecution {
       if (uses) await this.runUses(id, name, uses, raw, stepEnv, contexts, startedAt, continueOnError);
       else await this.runScript(id, name, raw, stepEnv, contexts, startedAt, continueOnError);
     } catch (error) {
-      this.record(
-        {
-          id,
-          name,
-          kind: uses ? 'action' : 'run',
-          ...(uses ? { uses } : {}),
-          conclusion: 'failure',
-          outputs: {},
-          startedAt,
-          finishedAt: Date.now(),
-          note: (error as Error).message,
-        },
-        continueOnError,
-      );
+      this.record(unfinished('failure', (error as Error).message), continueOnError);
     }
   }
 
