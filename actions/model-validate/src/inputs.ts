@@ -17,6 +17,7 @@ import {
   readWithDefault,
 } from '@svg-ai-release/action-kit';
 import { MODEL_VALIDATE } from './contract.js';
+import type { Thresholds } from './gate.js';
 
 const names = MODEL_VALIDATE.inputs;
 
@@ -26,7 +27,8 @@ export type Mode = (typeof MODES)[number];
 export const DEFAULT_EVALUATE_COMMAND =
   '"${SVGAI_PYTHON:-python3}" -m svgai.evaluate --model-dir "$MODEL_DIR" --out "$REPORT" --count 1000 --quality-images 0';
 
-export interface ModelValidateInputs {
+/** The thresholds come straight from their inputs, so the gate's own type is the one declaration of them. */
+export interface ModelValidateInputs extends Thresholds {
   readonly mode: Mode;
   readonly report: string | undefined;
   readonly modelDir: string | undefined;
@@ -34,13 +36,6 @@ export interface ModelValidateInputs {
   readonly evaluateCommand: string;
   readonly evaluateDirectory: string;
   readonly championReport: string | undefined;
-  readonly minAccuracy: number;
-  readonly confidence: number;
-  readonly maxP95LatencyMs: number;
-  readonly minClassRecall: number | undefined;
-  readonly maxModelSizeBytes: number;
-  readonly maxAccuracyDrop: number;
-  readonly expectedSha256: string | undefined;
   readonly registryBucket: string | undefined;
   readonly modelName: string;
   readonly modelVersion: string | undefined;
