@@ -1,5 +1,5 @@
 // Lint rules, including the import boundaries of the architecture:
-//   actions/* → action-kit, rollout, aws · aws → rollout · rollout → nothing
+//   actions/* → action-kit, rollout, aws · action-kit → rollout (pure formatting) · aws → rollout · rollout → nothing
 //   only packages/aws imports @aws-sdk/* (tests of the stand-in drive it through the SDK too)
 //   only actions' main.ts/index.ts, packages/action-kit and packages/deploy-kit (the runtime the
 //   canary and blue-green actions share) import @actions/*

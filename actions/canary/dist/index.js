@@ -66689,7 +66689,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4652);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6180);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -66698,7 +66698,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4652:
+/***/ 6180:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66707,18 +66707,61 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-;// CONCATENATED MODULE: ../../packages/action-kit/lib/errors.js
+;// CONCATENATED MODULE: ../../packages/rollout/lib/colours.js
+function otherColour(colour) {
+    return colour === 'blue' ? 'green' : 'blue';
+}
+/** The weights that send `canaryPercent` of traffic to `canary` and the rest to the other colour. */
+function weightsFor(canary, canaryPercent) {
+    const stablePercent = 100 - canaryPercent;
+    return canary === 'blue' ? { blue: canaryPercent, green: stablePercent } : { blue: stablePercent, green: canaryPercent };
+}
+function sameWeights(a, b) {
+    return a.blue === b.blue && a.green === b.green;
+}
+function describeWeights(weights) {
+    return `blue=${weights.blue} green=${weights.green}`;
+}
+/** The colour taking all traffic, when the weights are a clean 100/0; undefined while traffic is split. */
+function liveColourOf(weights) {
+    if (weights.blue === 100 && weights.green === 0)
+        return 'blue';
+    if (weights.green === 100 && weights.blue === 0)
+        return 'green';
+    return undefined;
+}
+//# sourceMappingURL=colours.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/format.js
 /**
- * An input that failed validation. The message always names the input, the value
- * that was given and what is allowed, so the user can fix the workflow file at once.
+ * Pure text formatting shared by the rollout's reports and the actions' messages and summaries: one
+ * duration format, one way to take the message of anything thrown, one Markdown and one plain-text table.
  */
-class errors_InputError extends Error {
-    input;
-    name = 'InputError';
-    constructor(input, detail) {
-        super(`input '${input}': ${detail}`);
-        this.input = input;
+/**
+ * The inverse of the actions' duration parser, so that a duration quoted in a message can be pasted back
+ * into an input: 5400000 → `1h30m`, 1500 → `1s500ms`. Measured durations read better rounded:
+ * `second` rounds anything from one second up to whole seconds (12345 → `12s`); below a second both
+ * precisions show milliseconds.
+ */
+function formatDuration(ms, precision = 'exact') {
+    if (!Number.isFinite(ms) || ms < 0)
+        return `${ms}ms`;
+    let rest = Math.round(precision === 'second' && ms >= 1_000 ? Math.round(ms / 1_000) * 1_000 : ms);
+    if (rest === 0)
+        return '0s';
+    const parts = [];
+    for (const [unit, size] of [
+        ['h', 3_600_000],
+        ['m', 60_000],
+        ['s', 1_000],
+    ]) {
+        const count = Math.floor(rest / size);
+        if (count > 0)
+            parts.push(`${count}${unit}`);
+        rest -= count * size;
     }
+    if (rest > 0)
+        parts.push(`${rest}ms`);
+    return parts.join('');
 }
 /** The message of anything thrown, without the noise of `Error: ` prefixes or `[object Object]`. */
 function errorMessage(error) {
@@ -66736,6 +66779,1717 @@ function errorMessage(error) {
         return String(error);
     }
 }
+function cellText(value) {
+    return value === null || value === undefined ? '–' : String(value);
+}
+/** Escapes the characters that would break a Markdown table cell; a missing value reads `–`. */
+function escapeCell(value) {
+    return cellText(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function markdownTable(headers, rows) {
+    const line = (cells) => `| ${cells.map(escapeCell).join(' | ')} |`;
+    return [line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+/** Plain-text table for logs and terminals, columns padded to their widest cell. */
+function format_textTable(headers, rows) {
+    const all = [headers, ...rows].map((row) => row.map(cellText));
+    const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
+    const render = (row) => row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd();
+    return [render(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(render)].join('\n');
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/errors.js
+/**
+ * How ports tell the engine that a failure is transient (throttling, a 5xx from the control plane,
+ * a dropped connection): throw a `RetryableError`, or any error carrying `retryable: true`
+ * (so an adapter can flag an SDK error without wrapping it). Everything else is final.
+ */
+class RetryableError extends Error {
+    name = 'RetryableError';
+    retryable = true;
+}
+function isRetryable(error) {
+    if (error instanceof RetryableError)
+        return true;
+    return typeof error === 'object' && error !== null && 'retryable' in error && error.retryable === true;
+}
+//# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/retry.js
+
+
+/** The back-off before attempt `attempt + 1` (attempts count from 1). */
+function backoffMs(policy, attempt) {
+    return Math.min(policy.initialDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+}
+/** The longest a call can spend backing off before its last attempt. */
+function worstCaseBackoffMs(policy) {
+    let total = 0;
+    for (let attempt = 1; attempt < policy.maxAttempts; attempt++)
+        total += backoffMs(policy, attempt);
+    return total;
+}
+/**
+ * Runs a port call, riding out transient failures (throttling) with exponential back-off on the
+ * injected clock. Final failures, and transient ones that outlast the policy, are thrown.
+ * The back-off ignores cancellation on purpose: the same helper carries the rollback, which must finish.
+ */
+async function withRetry(label, call, context) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            if (!isRetryable(error) || attempt >= context.policy.maxAttempts)
+                throw error;
+            const delay = backoffMs(context.policy, attempt);
+            context.logger.warn(`${label}: ${errorMessage(error)}; retrying in ${delay} ms (attempt ${attempt + 1} of ${context.policy.maxAttempts})`);
+            await context.clock.sleep(delay);
+        }
+    }
+}
+//# sourceMappingURL=retry.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/config.js
+
+const DEFAULT_HEALTH_WAIT = { timeoutMs: 10 * 60_000, pollIntervalMs: 5_000 };
+const DEFAULT_WEIGHT_VERIFICATION = { attempts: 5, intervalMs: 2_000 };
+const DEFAULT_RETRY_POLICY = { maxAttempts: 6, initialDelayMs: 500, maxDelayMs: 15_000 };
+function resolveConfig(config) {
+    return {
+        ...config,
+        health: config.health ?? DEFAULT_HEALTH_WAIT,
+        weightVerification: config.weightVerification ?? DEFAULT_WEIGHT_VERIFICATION,
+        retry: config.retry ?? DEFAULT_RETRY_POLICY,
+    };
+}
+/** What each part of a rollout may take at worst under this configuration, for the time budget. */
+function durationAllowances(rolloutConfig) {
+    const config = resolveConfig(rolloutConfig);
+    return {
+        deployMs: config.health.timeoutMs,
+        publicationDelayMs: config.analysis.publicationDelayMs + config.analysis.periodMs,
+        weightsMs: config.weightVerification.attempts * config.weightVerification.intervalMs,
+        smokeMs: config.smoke ? config.smoke.request.count * config.smoke.request.timeoutMs : 0,
+        retryMs: worstCaseBackoffMs(config.retry),
+    };
+}
+//# sourceMappingURL=config.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/lock.js
+/** Another run took the lock over (a forced take-over): this run must stop changing anything. */
+class LockLost extends Error {
+    name = 'LockLost';
+    constructor(holder) {
+        super(`the lock was taken over by ${describeLock(holder)}`);
+    }
+}
+function describeLock(lock) {
+    const run = lock.runUrl ? ` (${lock.runUrl})` : '';
+    return (`rollout ${lock.rolloutId} by ${lock.owner}${run} of ${lock.targetImage} to ${lock.canaryColour}, ` +
+        `${lock.phase} at step ${lock.stepIndex + 1}, started ${new Date(lock.startedAt).toISOString()}`);
+}
+function isSameHolder(a, b) {
+    return a.rolloutId === b.rolloutId && a.owner === b.owner;
+}
+/** Writes the lock and reads it back; another run that wrote in between wins, and this one is refused. */
+async function acquireLock(run, lock) {
+    const { state } = run.ports;
+    await run.call('write lock', () => state.write(lock));
+    const stored = await run.call('read lock back', () => state.read());
+    return stored && isSameHolder(stored, lock) ? { acquired: true } : { acquired: false, holder: stored };
+}
+/** Records progress, after checking that the lock is still this run's. */
+async function recordProgress(run, phase, stepIndex) {
+    const { state } = run.ports;
+    const stored = await run.call('read lock', () => state.read());
+    if (stored && !isSameHolder(stored, run.lock))
+        throw new LockLost(stored);
+    if (stored && stored.phase === phase && stored.stepIndex === stepIndex)
+        return;
+    const next = { ...run.lock, phase, stepIndex };
+    await run.call('update lock', () => state.write(next));
+    run.lock = next;
+}
+/** Removes the lock if it is still this run's; a lock already gone is fine (release is idempotent). */
+async function releaseLock(run) {
+    const { state } = run.ports;
+    const stored = await run.call('read lock', () => state.read());
+    if (stored === undefined)
+        return;
+    if (!isSameHolder(stored, run.lock))
+        throw new LockLost(stored);
+    await run.call('remove lock', () => state.clear());
+}
+//# sourceMappingURL=lock.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/states.js
+function rollingBack(reason, cancelled = false) {
+    return { name: 'rolling-back', cause: { reason, cancelled } };
+}
+function finished(status, reason) {
+    return reason === undefined ? { name: 'finished', status } : { name: 'finished', status, reason };
+}
+/** States that move the rollout forward, which cancellation and the time budget interrupt. */
+function isForward(state) {
+    return state.name === 'deploying' || state.name === 'stepping';
+}
+//# sourceMappingURL=states.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/deploy.js
+/**
+ * Deploy to the idle colour and wait until it is healthy, before any production traffic moves.
+ * Re-entrant: the Fleet port reuses an identical task definition and the service update is idempotent.
+ */
+
+
+
+async function deploy(run) {
+    const { fleet, clock, logger } = run.ports;
+    const { config, stable, canary } = run;
+    const revision = config.revision;
+    if (!revision)
+        throw new Error('deploying needs the revision to deploy');
+    await recordProgress(run, 'deploying', 0);
+    const desiredCount = await run.call('read live desired count', () => fleet.desiredCount(stable));
+    if (desiredCount < 1) {
+        return rollingBack(`the live ${stable} service has a desired count of ${desiredCount}; scale it up before rolling out`);
+    }
+    const since = clock.now();
+    const prepared = await run.call('deploy revision', () => fleet.deploy({ from: stable, to: canary, revision, desiredCount }));
+    run.record.update({
+        revision: { ...run.record.revision, taskDefinition: prepared.taskDefinition, taskDefinitionReused: prepared.reused },
+    });
+    // Kept with the lock from the next progress write on, so a later run (resume, promote) reports it too.
+    run.lock = { ...run.lock, taskDefinition: prepared.taskDefinition };
+    logger.info(`${canary} runs ${prepared.taskDefinition} (${prepared.reused ? 'reused an identical revision' : 'registered'}), ` +
+        `${desiredCount} tasks like ${stable}`);
+    const deadline = since + config.health.timeoutMs;
+    for (;;) {
+        const health = await run.call('read health', () => fleet.health(canary, since));
+        if (health.stoppedTasks.length > 0) {
+            return rollingBack(`tasks of ${revision.image} stopped on ${canary} before taking traffic: ${describeStoppedTasks(health.stoppedTasks)}`);
+        }
+        if (isHealthy(health)) {
+            logger.info(`${canary} is healthy: ${health.healthyTargets} healthy targets of ${health.desiredCount}`);
+            return { name: 'stepping', index: 0 };
+        }
+        if (clock.now() >= deadline) {
+            return rollingBack(`${canary} was not healthy within ${formatDuration(config.health.timeoutMs)}: ${health.runningCount} of ` +
+                `${health.desiredCount} tasks running, ${health.healthyTargets} healthy targets; check the target group health check`);
+        }
+        await clock.sleep(Math.min(config.health.pollIntervalMs, deadline - clock.now()), run.signal);
+        if (run.signal.aborted)
+            return rollingBack('the job was cancelled while the new colour started', true);
+    }
+}
+function isHealthy(health) {
+    return health.desiredCount > 0 && health.runningCount >= health.desiredCount && health.healthyTargets >= health.desiredCount;
+}
+/** `task 1a2b: Essential container in task exited (app exit code 137: OutOfMemoryError)`, for each stopped task. */
+function describeStoppedTasks(tasks) {
+    return tasks
+        .map((task) => {
+        const containers = task.containers
+            .map((c) => `${c.name} exit code ${c.exitCode ?? 'none'}${c.reason ? `: ${c.reason}` : ''}`)
+            .join(', ');
+        return `task ${task.taskId}: ${task.stoppedReason}${containers ? ` (${containers})` : ''}`;
+    })
+        .join('; ');
+}
+//# sourceMappingURL=deploy.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/duration.js
+/**
+ * The longest a plan can run: every bake, every inconclusive extension, every wait for published
+ * metrics, plus a reserve to roll back at the very end. Approvals count as nothing, because a run
+ * that reaches one stops and a later run resumes it.
+ */
+function worstCaseDuration(plan, allowances) {
+    const count = (kind) => plan.steps.filter((step) => step.kind === kind).length;
+    const bakesMs = plan.steps.reduce((sum, step) => sum + (step.kind === 'bake' ? step.durationMs : 0), 0);
+    const extensionsPerGate = plan.onInconclusive.action === 'extend' ? plan.onInconclusive.maxExtensions : 0;
+    const extensionMs = plan.onInconclusive.action === 'extend' ? plan.onInconclusive.extensionMs : 0;
+    const gates = count('analyse');
+    const parts = [
+        { label: 'deploy and health', ms: allowances.deployMs },
+        { label: 'smoke checks', ms: count('smoke') * allowances.smokeMs },
+        { label: 'weight shifts', ms: count('shift') * allowances.weightsMs },
+        { label: 'bakes', ms: bakesMs },
+        { label: 'analysis gates', ms: gates * (1 + extensionsPerGate) * allowances.publicationDelayMs },
+        { label: 'inconclusive extensions', ms: gates * extensionsPerGate * extensionMs },
+        { label: 'rollback reserve', ms: rollbackReserveMs(allowances) },
+    ].filter((part) => part.ms > 0);
+    return { totalMs: parts.reduce((sum, part) => sum + part.ms, 0), parts };
+}
+/** Time kept back to roll back at the very end: one more weight change, with retries. */
+function rollbackReserveMs(allowances) {
+    return allowances.weightsMs + allowances.retryMs;
+}
+//# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/plan.js
+/**
+ * A rollout plan is data: an ordered list of steps the engine interprets. Canary and blue-green
+ * are two plans in the same vocabulary, built here, not two code paths in the engine.
+ */
+/** A plan that is not well formed; `problems` lists every one of them, each naming the offending field. */
+class PlanError extends Error {
+    problems;
+    name = 'PlanError';
+    constructor(problems) {
+        super(`invalid rollout plan: ${problems.join('; ')}`);
+        this.problems = problems;
+    }
+}
+function canaryPlan(options) {
+    const problems = [
+        ...percentProblems(options.steps),
+        ...(options.approvalBefore ?? [])
+            .filter((percent) => !options.steps.includes(percent) && percent !== 100)
+            .map((percent) => `approvalBefore: ${percent} is not one of the steps (${options.steps.join(', ')})`),
+    ];
+    if (problems.length > 0)
+        throw new PlanError(problems);
+    const percents = options.steps.at(-1) === 100 ? options.steps : [...options.steps, 100];
+    const steps = options.smoke ? [{ kind: 'smoke' }] : [];
+    for (const canaryPercent of percents) {
+        if (options.approvalBefore?.includes(canaryPercent))
+            steps.push({ kind: 'await-approval' });
+        steps.push({ kind: 'shift', canaryPercent });
+        const bakeMs = canaryPercent === 100 ? options.keepOldWarmMs : options.bakeMs;
+        if (bakeMs > 0)
+            steps.push({ kind: 'bake', durationMs: bakeMs }, { kind: 'analyse' });
+    }
+    return checked({
+        strategy: 'canary',
+        steps,
+        analysisIntervalMs: options.analysisIntervalMs,
+        onInconclusive: options.onInconclusive,
+    });
+}
+function blueGreenPlan(options) {
+    const steps = [
+        ...(options.smoke ? [{ kind: 'smoke' }] : []),
+        ...(options.approvalBeforeSwitch ? [{ kind: 'await-approval' }] : []),
+        { kind: 'shift', canaryPercent: 100 },
+        ...(options.bakeMs > 0 ? [{ kind: 'bake', durationMs: options.bakeMs }, { kind: 'analyse' }] : []),
+    ];
+    return checked({
+        strategy: 'blue-green',
+        steps,
+        analysisIntervalMs: options.analysisIntervalMs,
+        onInconclusive: options.onInconclusive,
+    });
+}
+function checked(plan) {
+    const problems = validatePlan(plan);
+    if (problems.length > 0)
+        throw new PlanError(problems);
+    return plan;
+}
+/**
+ * Every problem with a plan, as messages naming the step or field; empty when the plan is sound.
+ * Plans may come from JSON, so nothing about their shape is taken on trust.
+ */
+function validatePlan(plan) {
+    const problems = [];
+    if (plan.strategy !== 'canary' && plan.strategy !== 'blue-green') {
+        problems.push(`strategy: ${JSON.stringify(plan.strategy)} is not canary or blue-green`);
+    }
+    if (!isDuration(plan.analysisIntervalMs)) {
+        problems.push(`analysisIntervalMs: ${plan.analysisIntervalMs} is not a whole number of milliseconds, 0 or more`);
+    }
+    problems.push(...policyProblems(plan.onInconclusive));
+    const shifts = [];
+    plan.steps.forEach((step, index) => {
+        const at = `steps[${index}]`;
+        switch (step.kind) {
+            case 'shift':
+                shifts.push(step.canaryPercent);
+                break;
+            case 'bake':
+                if (!isDuration(step.durationMs) || step.durationMs === 0) {
+                    problems.push(`${at}: bake durationMs ${step.durationMs} is not a positive whole number of milliseconds`);
+                }
+                if (shifts.length === 0)
+                    problems.push(`${at}: a bake before any shift would judge no production traffic`);
+                break;
+            case 'analyse':
+                if (shifts.length === 0)
+                    problems.push(`${at}: an analysis before any shift has no production traffic to judge`);
+                break;
+            case 'await-approval':
+            case 'smoke':
+                break;
+            default:
+                problems.push(`${at}: unknown step kind ${JSON.stringify(step.kind)}`);
+        }
+    });
+    if (shifts.length === 0) {
+        problems.push('steps: a plan needs at least one shift');
+        return problems;
+    }
+    problems.push(...percentProblems(shifts).map((problem) => problem.replace(/^steps:/, 'shift steps:')));
+    if (shifts.at(-1) !== 100) {
+        problems.push(`shift steps: the last shift is to ${shifts.at(-1)}%; a plan must end with 100% on the new colour`);
+    }
+    return problems;
+}
+function percentProblems(percents) {
+    const problems = [];
+    if (percents.length === 0)
+        return ['steps: at least one canary weight is needed'];
+    percents.forEach((percent, index) => {
+        if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
+            problems.push(`steps: ${percent} is not a whole percentage from 1 to 100`);
+        }
+        const previous = percents[index - 1];
+        if (previous !== undefined && percent <= previous) {
+            problems.push(`steps: ${previous} then ${percent} is not strictly increasing`);
+        }
+    });
+    return problems;
+}
+function policyProblems(policy) {
+    if (policy.action === 'fail')
+        return [];
+    if (policy.action !== 'extend') {
+        return [`onInconclusive: action ${JSON.stringify(policy.action)} is not extend or fail`];
+    }
+    const problems = [];
+    if (!Number.isInteger(policy.maxExtensions) || policy.maxExtensions < 1) {
+        problems.push(`onInconclusive: maxExtensions ${policy.maxExtensions} is not a whole number, 1 or more`);
+    }
+    if (!isDuration(policy.extensionMs) || policy.extensionMs === 0) {
+        problems.push(`onInconclusive: extensionMs ${policy.extensionMs} is not a positive whole number of milliseconds`);
+    }
+    return problems;
+}
+function isDuration(ms) {
+    return Number.isSafeInteger(ms) && ms >= 0;
+}
+//# sourceMappingURL=plan.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/preflight.js
+/**
+ * Preflight: decide from the plan, the configuration and what the ports observe (weights and lock)
+ * whether and where this run starts. Nothing is changed unless the answer is to start, and then
+ * only the lock is written.
+ */
+
+
+
+
+
+
+
+async function preflight(setup) {
+    const problems = configurationProblems(setup);
+    if (problems.length > 0)
+        return refuse(problems.join('; '));
+    const { router, state } = setup.ports;
+    const weights = await setup.call('read weights', () => router.readWeights());
+    const existing = await setup.call('read lock', () => state.read());
+    setup.record.update({ weightsBefore: weights });
+    if (existing && existing.rolloutId !== setup.config.rolloutId) {
+        if (!setup.config.force) {
+            return refuse(`the listener is locked by ${describeLock(existing)}; wait for it, or run with force to take it over`);
+        }
+        setup.ports.logger.warn(`taking over the lock of ${describeLock(existing)}`);
+    }
+    if (setup.mode === 'deploy') {
+        const missing = await missingEvidence(setup, weights);
+        if (missing.length > 0)
+            return refuse(missing.join('; '));
+    }
+    return setup.mode === 'deploy' ? startNew(setup, weights, existing) : continueExisting(setup, weights, existing);
+}
+/** How far back a user metric must have data for preflight to believe it exists. */
+const METRIC_LOOKBACK_MS = 60 * 60_000;
+/**
+ * What the analysis will judge must exist before any traffic moves: a misspelt alarm name, or a metric
+ * query that matches nothing, would otherwise only be found (as inconclusive or ignored evidence) later.
+ * Every named alarm must exist; every user metric must have had data on the live colour within the last
+ * hour, unless its check allows it to be empty.
+ */
+async function missingEvidence(setup, weights) {
+    const { metrics, clock } = setup.ports;
+    const { analysis } = setup.config;
+    const problems = [];
+    const alarms = analysis.alarms ?? [];
+    if (alarms.length > 0) {
+        const states = await setup.call('read alarms', () => metrics.alarmStates(alarms));
+        const missing = alarms.filter((name) => states.find((status) => status.name === name)?.state === undefined);
+        if (missing.length > 0) {
+            problems.push(`no CloudWatch alarm is named ${missing.map((name) => `'${name}'`).join(', ')} (input 'alarms'); check the spelling and the region`);
+        }
+    }
+    const live = liveColourOf(weights);
+    if (live === undefined)
+        return problems;
+    const end = clock.now() - analysis.publicationDelayMs;
+    const window = { start: end - METRIC_LOOKBACK_MS, end };
+    for (const check of analysis.userMetrics ?? []) {
+        if (check.allowNoData)
+            continue;
+        const value = await setup.call(`read metric ${check.name}`, () => metrics.userMetric(check.query, { colour: live, role: 'baseline' }, window));
+        if (value === undefined) {
+            problems.push(`metric check '${check.name}' (input 'metric-checks') has no data on the live colour in the last hour; ` +
+                'check its namespace, metric name and dimensions, or set allow-no-data if the new revision publishes it first');
+        }
+    }
+    return problems;
+}
+/** Everything that can be refused without looking at the world. */
+function configurationProblems(setup) {
+    const { plan, config, mode, ports } = setup;
+    const problems = validatePlan(plan);
+    const smokes = plan.steps.some((step) => step.kind === 'smoke');
+    if (smokes && !config.smoke)
+        problems.push('the plan has a smoke step but no smoke checks are configured');
+    if ((smokes || config.analysis.probe) && !ports.probe)
+        problems.push('smoke checks and probes need a Probe port (a test listener)');
+    if (!(config.analysis.minRequests >= 1)) {
+        problems.push(`analysis.minRequests is ${config.analysis.minRequests}; it must be 1 or more, or a canary without traffic could pass`);
+    }
+    problems.push(...ratioProblems(config.analysis));
+    if (mode === 'deploy' && config.timeBudgetMs !== undefined && problems.length === 0) {
+        const estimate = worstCaseDuration(plan, durationAllowances(config));
+        if (estimate.totalMs > config.timeBudgetMs) {
+            const parts = estimate.parts.map((part) => `${part.label} ${formatDuration(part.ms, 'second')}`).join(', ');
+            problems.push(`the rollout could take up to ${formatDuration(estimate.totalMs, 'second')} (${parts}), more than the time budget of ` +
+                `${formatDuration(config.timeBudgetMs)}; shorten the bakes or extensions, or raise the budget`);
+        }
+    }
+    return problems;
+}
+/** A ratio below 1 would fail a canary that is better than its baseline. */
+function ratioProblems(analysis) {
+    const ratios = [
+        ['analysis.errorRate.maxRatio', analysis.errorRate?.maxRatio],
+        ['analysis.latency.maxRatio', analysis.latency?.maxRatio],
+        ...(analysis.userMetrics ?? []).map((check) => [
+            `analysis.userMetrics ${check.name} maxRatio`,
+            check.kind === 'relative' ? check.maxRatio : undefined,
+        ]),
+    ];
+    return ratios
+        .filter(([, ratio]) => ratio !== undefined && !(ratio >= 1))
+        .map(([name, ratio]) => `${name} is ${ratio}; a ratio to the baseline must be 1 or more (1.5 allows 1.5 times the baseline)`);
+}
+/** `deploy`: only from a clean 100/0, which names the live (stable) and idle (canary) colours. */
+async function startNew(setup, weights, existing) {
+    const live = liveColourOf(weights);
+    if (live === undefined) {
+        const why = existing
+            ? `a rollout is in progress: ${describeLock(existing)}`
+            : 'traffic is split, though no rollout is locked (changed by hand?)';
+        return refuse(`the production weights are ${describeWeights(weights)}, not a clean 100/0: ${why}; run with mode resume or abort`);
+    }
+    const { config } = setup;
+    const revision = config.revision;
+    if (!revision)
+        return refuse('deploy needs the revision to deploy (its image digest)');
+    const canary = otherColour(live);
+    const lock = {
+        rolloutId: config.rolloutId,
+        owner: config.owner,
+        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
+        targetImage: revision.image,
+        ...(revision.modelVersion ? { modelVersion: revision.modelVersion } : {}),
+        canaryColour: canary,
+        phase: 'deploying',
+        stepIndex: 0,
+        startedAt: setup.startedAt,
+        ...(config.definition !== undefined ? { definition: config.definition } : {}),
+    };
+    return start(setup, { lock, weights, state: { name: 'deploying' } });
+}
+/** `resume`, `promote`, `abort`: act on the rollout the lock records (or, for abort, on split weights alone). */
+async function continueExisting(setup, weights, existing) {
+    const { mode, config, plan } = setup;
+    if (!existing)
+        return continueUnlocked(setup, weights);
+    if (mode === 'resume' && config.revision && config.revision.image !== existing.targetImage) {
+        return refuse(`the rollout in progress deploys ${existing.targetImage}, not ${config.revision.image}; ` +
+            'resume with the same revision, or abort it first');
+    }
+    if (existing.stepIndex >= plan.steps.length) {
+        return refuse(`the lock records step ${existing.stepIndex + 1} but this plan has ${plan.steps.length} steps; ` +
+            'resume with the plan the rollout started with, or abort it');
+    }
+    const state = stateToContinue(setup, existing);
+    if ('refused' in state)
+        return refuse(state.refused);
+    const lock = { ...existing, owner: config.owner, ...(config.runUrl ? { runUrl: config.runUrl } : {}) };
+    return start(setup, { lock, weights, state, resumedFrom: existing });
+}
+function stateToContinue(setup, lock) {
+    const { mode, plan, config } = setup;
+    if (mode === 'abort')
+        return rollingBack(`abort requested by ${config.owner}`, true);
+    if (lock.phase === 'rolling-back') {
+        return mode === 'resume'
+            ? rollingBack('finishing an interrupted rollback')
+            : { refused: 'a rollback is in progress; run resume or abort to finish it' };
+    }
+    if (lock.phase === 'promoting')
+        return { name: 'promoting' };
+    if (lock.phase === 'deploying') {
+        if (mode === 'promote')
+            return { refused: 'the new colour is still being deployed; resume the rollout before promoting it' };
+        if (!config.revision)
+            return { refused: 'resuming a deployment needs the revision (image, environment) it deploys' };
+        return { name: 'deploying' };
+    }
+    const index = resumeIndex(plan, lock);
+    return { name: 'stepping', index: mode === 'promote' ? Math.max(index, lastShiftIndex(plan)) : index };
+}
+/**
+ * Where a resumed rollout picks up. After an approval, at the approval step (now given). Otherwise at the
+ * last shift at or before the recorded step: its bake restarts, because a bake judged over a window the
+ * crash cut short would be weaker evidence.
+ */
+function resumeIndex(plan, lock) {
+    if (lock.phase === 'paused')
+        return lock.stepIndex;
+    for (let index = lock.stepIndex; index >= 0; index--) {
+        if (plan.steps[index]?.kind === 'shift')
+            return index;
+    }
+    return lock.stepIndex;
+}
+function lastShiftIndex(plan) {
+    return plan.steps.findLastIndex((step) => step.kind === 'shift');
+}
+/** `abort` with split weights and no lock: send everything back to the colour that has most of it. */
+async function continueUnlocked(setup, weights) {
+    const { mode, config } = setup;
+    const live = liveColourOf(weights);
+    if (live !== undefined) {
+        const state = `${live} takes all traffic and no rollout is locked`;
+        return mode === 'abort'
+            ? { kind: 'stop', status: 'aborted', reason: `nothing to abort: ${state}` }
+            : refuse(`nothing to ${mode}: ${state}`);
+    }
+    if (mode !== 'abort') {
+        return refuse(`the weights are ${describeWeights(weights)} but no rollout is locked, so what to ${mode} is unknown; ` +
+            'run abort to send all traffic back to the colour with the most');
+    }
+    if (weights.blue === weights.green) {
+        return refuse(`the weights are ${describeWeights(weights)} and no rollout is locked: which colour is stable is unknown; set the weights by hand`);
+    }
+    const stable = weights.blue > weights.green ? 'blue' : 'green';
+    const lock = {
+        rolloutId: config.rolloutId,
+        owner: config.owner,
+        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
+        targetImage: config.revision?.image ?? 'unknown',
+        canaryColour: otherColour(stable),
+        phase: 'rolling-back',
+        stepIndex: 0,
+        startedAt: setup.startedAt,
+    };
+    return start(setup, { lock, weights, state: rollingBack(`abort requested by ${config.owner}; no rollout was locked`, true) });
+}
+async function start(setup, begin) {
+    const { lock, weights, state, resumedFrom } = begin;
+    let acquired;
+    try {
+        acquired = await acquireLock(setup, lock);
+    }
+    catch (error) {
+        // Nothing has changed yet: the lock is the first write, so a failure to write it is a refusal, named as such.
+        return refuse(`could not take the rollout lock: ${errorMessage(error)}`);
+    }
+    if (!acquired.acquired) {
+        const holder = acquired.holder ? describeLock(acquired.holder) : 'nobody (the lock did not stick)';
+        return refuse(`another run took the lock at the same moment: ${holder}`);
+    }
+    const canary = lock.canaryColour;
+    const stable = otherColour(canary);
+    setup.record.update({
+        rolloutId: lock.rolloutId,
+        colours: { stable, canary },
+        revision: {
+            ...setup.record.revision,
+            ...(resumedFrom ? { image: lock.targetImage, modelVersion: lock.modelVersion, taskDefinition: lock.taskDefinition } : {}),
+        },
+    });
+    const shiftedBefore = resumedFrom ? setup.plan.steps.slice(0, resumedFrom.stepIndex).some((step) => step.kind === 'shift') : false;
+    const run = {
+        ...setup,
+        stable,
+        canary,
+        lock,
+        stage: { canaryPercent: weights[canary], startedAt: setup.ports.clock.now() },
+        trafficMoved: weights[canary] > 0 || shiftedBefore,
+        approvedIndex: resumedFrom?.phase === 'paused' ? resumedFrom.stepIndex : undefined,
+    };
+    return { kind: 'start', run, state };
+}
+function refuse(reason) {
+    return { kind: 'stop', status: 'refused', reason };
+}
+//# sourceMappingURL=preflight.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/weights.js
+
+/** The load balancer kept other weights than the ones written, after every attempt. */
+class WeightsNotApplied extends Error {
+    wanted;
+    observed;
+    name = 'WeightsNotApplied';
+    constructor(wanted, observed, attempts) {
+        super(`the listener reports ${describeWeights(observed)} after ${attempts} attempts to set ${describeWeights(wanted)}; ` +
+            'check for another process (or person) changing the listener');
+        this.wanted = wanted;
+        this.observed = observed;
+    }
+}
+/**
+ * Converges the listener on `wanted`: read, write if different, read back, and repeat until the read-back
+ * matches. Reading first makes it idempotent: re-running a shift that already happened writes nothing.
+ */
+async function applyWeights(run, wanted) {
+    const { router, clock, logger } = run.ports;
+    const { attempts, intervalMs } = run.config.weightVerification;
+    let observed = await run.call('read weights', () => router.readWeights());
+    for (let attempt = 1; !sameWeights(observed, wanted); attempt++) {
+        if (attempt > attempts)
+            throw new WeightsNotApplied(wanted, observed, attempts);
+        if (attempt > 1) {
+            logger.warn(`weights read back as ${describeWeights(observed)}, not ${describeWeights(wanted)}; setting them again`);
+            await clock.sleep(intervalMs);
+        }
+        await run.call('set weights', () => router.setWeights(wanted));
+        observed = await run.call('read weights back', () => router.readWeights());
+    }
+    return observed;
+}
+//# sourceMappingURL=weights.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/promote.js
+/**
+ * Promote: all traffic on the new colour (verified; normally already so after the plan's last shift and
+ * its keep-warm bake), then the old colour scaled down and the lock released.
+ */
+
+
+
+
+async function promote(run) {
+    const { fleet, logger } = run.ports;
+    await recordProgress(run, 'promoting', run.lock.stepIndex);
+    await applyWeights(run, weightsFor(run.canary, 100));
+    await run.call(`scale ${run.stable} down`, () => fleet.scale(run.stable, 0));
+    logger.info(`promoted: ${run.canary} takes all traffic; ${run.stable} is scaled down`);
+    await releaseLock(run);
+    return finished('promoted');
+}
+//# sourceMappingURL=promote.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/record.js
+/** Accumulates a record during a run. */
+class RecordBuilder {
+    now;
+    record;
+    steps = [];
+    constructor(base, now) {
+        this.now = now;
+        this.record = { ...base, startedAt: this.iso() };
+    }
+    update(fields) {
+        Object.assign(this.record, fields);
+    }
+    get revision() {
+        return this.record.revision;
+    }
+    startStep(index, kind, canaryPercent) {
+        const step = { index, kind, canaryPercent, startedAt: this.iso() };
+        this.steps.push(step);
+        return new StepRecorder(step, this.now);
+    }
+    startRollback(reason) {
+        this.record.rollback = { reason, startedAt: this.iso() };
+    }
+    rollbackWeightsRestored() {
+        if (this.record.rollback)
+            this.record.rollback = { ...this.record.rollback, weightsRestoredAt: this.iso() };
+    }
+    finish(status, reason, weightsAfter, liveColour) {
+        const finishedAt = this.iso();
+        if (this.record.rollback)
+            this.record.rollback = { ...this.record.rollback, finishedAt };
+        return clean({
+            ...this.record,
+            weightsAfter,
+            liveColour,
+            finishedAt,
+            status,
+            reason,
+            steps: this.steps.map((step) => ({ ...step })),
+        });
+    }
+    iso() {
+        return new Date(this.now()).toISOString();
+    }
+}
+/** Fills in one step's entry. */
+class StepRecorder {
+    step;
+    now;
+    constructor(step, now) {
+        this.step = step;
+        this.now = now;
+    }
+    get canaryPercent() {
+        return this.step.canaryPercent;
+    }
+    setCanaryPercent(percent) {
+        this.step.canaryPercent = percent;
+    }
+    analysed(observation, verdict, colours) {
+        this.step.analyses = (this.step.analyses ?? 0) + 1;
+        this.step.checks = verdict.checks;
+        if (observation.canary)
+            this.step.canary = sideFigures(colours.canary, observation.canary);
+        if (observation.baseline)
+            this.step.baseline = sideFigures(colours.stable, observation.baseline);
+    }
+    extended() {
+        this.step.extensions = (this.step.extensions ?? 0) + 1;
+    }
+    finish(verdict, reason, checks) {
+        const finished = this.now();
+        this.step.finishedAt = new Date(finished).toISOString();
+        this.step.durationMs = finished - Date.parse(this.step.startedAt);
+        if (verdict)
+            this.step.verdict = verdict;
+        if (reason)
+            this.step.reason = reason;
+        if (checks)
+            this.step.checks = checks;
+    }
+}
+function sideFigures(colour, stats) {
+    const { requests, http5xx } = stats;
+    const errorRate = requests !== undefined && requests > 0 && http5xx !== undefined ? http5xx / requests : undefined;
+    return { colour, requests, errorRate, p95Ms: stats.latencyMs.p95 };
+}
+/** Drops undefined fields, so the record reads the same before and after a JSON round trip. */
+function clean(value) {
+    return JSON.parse(JSON.stringify(value));
+}
+//# sourceMappingURL=record.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/rollback.js
+/**
+ * Roll back: weights back on the stable colour first and verified, only then the new colour scaled
+ * down and the lock released. Every step is idempotent, and the lock records the phase once traffic
+ * is safe, so a run killed half-way is finished by the next one.
+ */
+
+
+
+
+
+async function rollBack(run, cause) {
+    const { logger, fleet } = run.ports;
+    run.record.startRollback(cause.reason);
+    // The one place a failed rollout is reported, with its evidence: the action turns it into an annotation.
+    if (cause.cancelled)
+        logger.warn(`rolling back to ${run.stable}: ${cause.reason}`);
+    else
+        logger.error(`rolling back to ${run.stable}: ${cause.reason}`);
+    try {
+        const restored = await applyWeights(run, weightsFor(run.canary, 0));
+        run.record.rollbackWeightsRestored();
+        logger.info(`production traffic is back on ${run.stable} (${describeWeights(restored)})`);
+    }
+    catch (error) {
+        const reason = `${cause.reason}; then restoring the weights to ${run.stable} failed: ${errorMessage(error)}`;
+        logger.error(`${reason}. Set the listener to 100% ${run.stable} by hand, or run abort again`);
+        return finished('incomplete', reason);
+    }
+    try {
+        await recordProgress(run, 'rolling-back', run.lock.stepIndex);
+        await run.call(`scale ${run.canary} down`, () => fleet.scale(run.canary, 0));
+        await releaseLock(run);
+    }
+    catch (error) {
+        const reason = `${cause.reason}; traffic is back on ${run.stable}, but cleaning up failed: ${errorMessage(error)}`;
+        logger.error(`${reason}. Run abort again to finish`);
+        return finished('incomplete', reason);
+    }
+    if (cause.cancelled)
+        return finished('aborted', cause.reason);
+    return finished(run.trafficMoved ? 'rolled-back' : 'failed', cause.reason);
+}
+//# sourceMappingURL=rollback.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/run.js
+
+function createSetup(fields) {
+    const { clock, logger } = fields.ports;
+    return {
+        ...fields,
+        startedAt: clock.now(),
+        call: (label, call) => withRetry(label, call, { clock, logger, policy: fields.config.retry }),
+    };
+}
+//# sourceMappingURL=run.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/window.js
+/**
+ * The window of complete, published data between `since` (the shift) and `until`, as seen at `now`.
+ * The end is never later than `now - publicationDelay`, so late data is neither missed nor read as zero.
+ * Undefined when no complete period fits yet: that is "no data", for the caller to treat as inconclusive.
+ */
+function metricWindow(input) {
+    const published = Math.min(input.until, input.now - input.publicationDelayMs);
+    const start = input.periodMs > 0 ? Math.ceil(input.since / input.periodMs) * input.periodMs : input.since;
+    const end = input.periodMs > 0 ? Math.floor(published / input.periodMs) * input.periodMs : published;
+    return end > start ? { start, end } : undefined;
+}
+/** How long to wait until everything up to `until` is published. */
+function publicationWaitMs(input) {
+    return Math.max(0, input.until + input.publicationDelayMs - input.now);
+}
+//# sourceMappingURL=window.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/verdict.js
+function checkResult(check, verdict, reason, figures = {}) {
+    return { check, verdict, reason, figures };
+}
+/** Any fail fails; otherwise any inconclusive is inconclusive; only all-pass passes. No checks is no evidence. */
+function combineVerdicts(checks) {
+    const failed = checks.filter((c) => c.verdict === 'fail');
+    if (failed.length > 0)
+        return { verdict: 'fail', reason: reasons(failed), checks };
+    const unsure = checks.filter((c) => c.verdict === 'inconclusive');
+    if (unsure.length > 0)
+        return { verdict: 'inconclusive', reason: reasons(unsure), checks };
+    if (checks.length === 0)
+        return { verdict: 'inconclusive', reason: 'no checks ran, so there is no evidence', checks };
+    return { verdict: 'pass', reason: `all ${checks.length} checks passed`, checks };
+}
+function reasons(checks) {
+    return checks.map((c) => `${c.check}: ${c.reason}`).join('; ');
+}
+/** Formats a ratio as a percentage for messages, e.g. 0.0123 → `1.23%`. */
+function percent(ratio) {
+    return `${(ratio * 100).toFixed(2)}%`;
+}
+/**
+ * The highest value the canary may show for a "lower is better" figure (error rate, latency): at most
+ * `maxRatio` times the baseline (a ratio of 1 or more: 1.5 allows one and a half times the baseline), and
+ * in any case the baseline plus `absoluteFloor`, so that tiny baselines do not turn noise into failures.
+ * A value equal to the limit passes; only a value above it fails.
+ */
+function regressionLimit(baseline, maxRatio, absoluteFloor) {
+    return Math.max(baseline * maxRatio, baseline + absoluteFloor);
+}
+//# sourceMappingURL=verdict.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/alarms.js
+
+/**
+ * One result per named alarm. ALARM fails. An alarm that does not exist fails too: a typo in its
+ * name would otherwise silently disable the check. INSUFFICIENT_DATA passes, because each alarm's
+ * own missing-data treatment already says whether silence is bad.
+ */
+function judgeAlarms(names, statuses) {
+    return names.map((name) => {
+        const check = `alarm ${name}`;
+        const state = statuses.find((status) => status.name === name)?.state;
+        if (state === undefined)
+            return checkResult(check, 'fail', `no alarm named ${name} exists; check the name`, { state });
+        if (state === 'ALARM')
+            return checkResult(check, 'fail', `${name} is in ALARM`, { state });
+        const note = state === 'INSUFFICIENT_DATA' ? ' (insufficient data; the alarm treats that as not alarming)' : '';
+        return checkResult(check, 'pass', `${name} is ${state}${note}`, { state });
+    });
+}
+//# sourceMappingURL=alarms.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/evidence.js
+
+/**
+ * Enough requests to judge a side? Too few is inconclusive, never a pass: a canary that took no
+ * traffic has proven nothing. A side with no data points at all is reported as such, not as zero.
+ */
+function judgeEvidence(input) {
+    const { side, requests, minRequests } = input;
+    const check = `${side} request evidence`;
+    const figures = { requests, minRequests };
+    if (requests === undefined)
+        return checkResult(check, 'inconclusive', `no request data points for the ${side} in the window`, figures);
+    if (requests < minRequests) {
+        return checkResult(check, 'inconclusive', `${requests} ${side} requests, fewer than the ${minRequests} needed to judge`, figures);
+    }
+    return checkResult(check, 'pass', `${requests} ${side} requests (at least ${minRequests})`, figures);
+}
+function judgeable(input) {
+    const { side, requests, minRequests } = input;
+    if (requests === undefined)
+        return { missing: `no ${side} request data points` };
+    if (requests < minRequests)
+        return { missing: `only ${requests} ${side} requests (${minRequests} needed)` };
+    if (input.value === undefined)
+        return { missing: `no ${side} ${input.what} data points` };
+    return { value: input.value };
+}
+/** The side's 5xx rate, when there is enough evidence for one. */
+function errorRateOf(side, counts, minRequests) {
+    const { requests, errors } = counts;
+    const rate = requests !== undefined && errors !== undefined && requests > 0 ? errors / requests : undefined;
+    return judgeable({ side, what: '5xx', value: rate, requests, minRequests });
+}
+//# sourceMappingURL=evidence.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/error-rate.js
+
+
+/** Canary 5xx rate against the baseline over the same window. Fails only past both tolerances. */
+function judgeErrorRate(input) {
+    const check = 'error rate vs baseline';
+    const figures = {
+        canaryRequests: input.canary.requests,
+        canaryErrors: input.canary.errors,
+        baselineRequests: input.baseline.requests,
+        baselineErrors: input.baseline.errors,
+    };
+    const canary = errorRateOf('canary', input.canary, input.minRequests);
+    if ('missing' in canary)
+        return checkResult(check, 'inconclusive', canary.missing, figures);
+    const baseline = errorRateOf('baseline', input.baseline, input.minRequests);
+    if ('missing' in baseline)
+        return checkResult(check, 'inconclusive', baseline.missing, figures);
+    const limit = regressionLimit(baseline.value, input.maxRatio, input.absoluteFloor);
+    const rates = { ...figures, canaryRate: canary.value, baselineRate: baseline.value, limit };
+    const comparison = `canary ${percent(canary.value)} vs baseline ${percent(baseline.value)} (limit ${percent(limit)})`;
+    return canary.value > limit
+        ? checkResult(check, 'fail', `${comparison}: the canary errs more than the baseline`, rates)
+        : checkResult(check, 'pass', comparison, rates);
+}
+//# sourceMappingURL=error-rate.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/hosts.js
+
+/** Unhealthy targets in the canary's target group: more than allowed fails. */
+function judgeUnhealthyHosts(input) {
+    const check = 'unhealthy hosts';
+    const figures = { unhealthyHosts: input.unhealthyHosts, maxUnhealthy: input.maxUnhealthy };
+    if (input.unhealthyHosts === undefined) {
+        return checkResult(check, 'inconclusive', 'no unhealthy-host data points for the canary', figures);
+    }
+    const count = `${input.unhealthyHosts} unhealthy canary hosts (at most ${input.maxUnhealthy} allowed)`;
+    return input.unhealthyHosts > input.maxUnhealthy
+        ? checkResult(check, 'fail', count, figures)
+        : checkResult(check, 'pass', count, figures);
+}
+//# sourceMappingURL=hosts.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/latency.js
+
+
+/** A latency percentile of the canary against the baseline's, over the same window. */
+function judgeLatency(input) {
+    const { percentile, minRequests } = input;
+    const check = `${percentile} latency vs baseline`;
+    const figures = {
+        canaryMs: input.canaryMs,
+        baselineMs: input.baselineMs,
+        canaryRequests: input.canaryRequests,
+        baselineRequests: input.baselineRequests,
+    };
+    const canary = judgeable({ side: 'canary', what: percentile, value: input.canaryMs, requests: input.canaryRequests, minRequests });
+    if ('missing' in canary)
+        return checkResult(check, 'inconclusive', canary.missing, figures);
+    const baseline = judgeable({
+        side: 'baseline',
+        what: percentile,
+        value: input.baselineMs,
+        requests: input.baselineRequests,
+        minRequests,
+    });
+    if ('missing' in baseline)
+        return checkResult(check, 'inconclusive', baseline.missing, figures);
+    const limit = regressionLimit(baseline.value, input.maxRatio, input.absoluteFloorMs);
+    const comparison = `canary ${ms(canary.value)} vs baseline ${ms(baseline.value)} (limit ${ms(limit)})`;
+    return canary.value > limit
+        ? checkResult(check, 'fail', `${comparison}: the canary is slower than the baseline`, { ...figures, limitMs: limit })
+        : checkResult(check, 'pass', comparison, { ...figures, limitMs: limit });
+}
+function ms(value) {
+    return `${Math.round(value)} ms`;
+}
+//# sourceMappingURL=latency.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/probe.js
+
+
+/**
+ * Synthetic requests straight to the new colour: a response is bad when it has the wrong status,
+ * none at all, or is slower than allowed. No responses at all is no evidence.
+ */
+function judgeProbe(responses, expectation) {
+    const check = 'probe';
+    if (responses.length === 0)
+        return checkResult(check, 'inconclusive', 'the probe got no responses back', { sent: 0 });
+    const wrongStatus = responses.filter((r) => r.status !== expectation.expectedStatus);
+    const slow = responses.filter((r) => r.status === expectation.expectedStatus && r.latencyMs > expectation.maxLatencyMs);
+    const bad = wrongStatus.length + slow.length;
+    const slowest = Math.max(...responses.map((r) => r.latencyMs));
+    const figures = { sent: responses.length, wrongStatus: wrongStatus.length, slow: slow.length, slowestMs: slowest };
+    const summary = `${bad} of ${responses.length} bad (${wrongStatus.length} not ${expectation.expectedStatus}, ` +
+        `${slow.length} slower than ${ms(expectation.maxLatencyMs)}; ${expectation.maxFailures} tolerated)`;
+    if (bad <= expectation.maxFailures)
+        return checkResult(check, 'pass', summary, figures);
+    const example = wrongStatus[0];
+    const detail = example ? `; e.g. ${example.status ?? 'no response'}${example.error ? ` (${example.error})` : ''}` : '';
+    return checkResult(check, 'fail', `${summary}${detail}`, figures);
+}
+/**
+ * The new side must report the image and model it was given. The endpoint's field names are the
+ * service's business, so each expected value is looked for among all the string values of the JSON
+ * body; an image is matched by its digest, since a container rarely knows its repository name.
+ */
+function judgeVersion(response, expected) {
+    const check = 'version endpoint';
+    if (response.status !== 200) {
+        return checkResult(check, 'fail', `the version endpoint answered ${response.status ?? 'nothing'}, not 200`, {
+            status: response.status,
+        });
+    }
+    let reported;
+    try {
+        reported = stringLeaves(JSON.parse(response.body));
+    }
+    catch {
+        return checkResult(check, 'fail', `the version endpoint did not return JSON: ${response.body.slice(0, 80)}`, {});
+    }
+    const wanted = [
+        ...(expected.image ? [['image', digestOf(expected.image)]] : []),
+        ...(expected.modelVersion ? [['model version', expected.modelVersion]] : []),
+    ];
+    const absent = wanted.filter(([, value]) => !reported.some((leaf) => leaf.includes(value)));
+    const figures = { image: expected.image, modelVersion: expected.modelVersion };
+    if (absent.length > 0) {
+        const list = absent.map(([what, value]) => `${what} ${value}`).join(' and ');
+        return checkResult(check, 'fail', `the new side does not report ${list}; it reports ${response.body.slice(0, 200)}`, figures);
+    }
+    return checkResult(check, 'pass', `the new side reports ${wanted.map(([what, v]) => `${what} ${v}`).join(', ') || 'a version'}`, figures);
+}
+function digestOf(image) {
+    const at = image.indexOf('@');
+    return at === -1 ? image : image.slice(at + 1);
+}
+function stringLeaves(value) {
+    if (typeof value === 'string')
+        return [value];
+    if (typeof value === 'number')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap(stringLeaves);
+    if (value !== null && typeof value === 'object')
+        return Object.values(value).flatMap(stringLeaves);
+    return [];
+}
+//# sourceMappingURL=probe.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/slo.js
+
+
+
+/** The canary's 5xx rate against an absolute ceiling, whatever the baseline does. */
+function judgeErrorRateSlo(input) {
+    const check = '5xx rate SLO';
+    const figures = { requests: input.requests, errors: input.errors, maxRate: input.maxRate };
+    const rate = errorRateOf('canary', input, input.minRequests);
+    if ('missing' in rate)
+        return checkResult(check, 'inconclusive', rate.missing, figures);
+    const comparison = `canary ${percent(rate.value)} (SLO ${percent(input.maxRate)})`;
+    return rate.value > input.maxRate
+        ? checkResult(check, 'fail', `${comparison}: above the SLO`, { ...figures, rate: rate.value })
+        : checkResult(check, 'pass', comparison, { ...figures, rate: rate.value });
+}
+/** A canary latency percentile against an absolute ceiling. */
+function judgeLatencySlo(input) {
+    const check = `${input.percentile} latency SLO`;
+    const figures = { valueMs: input.valueMs, maxMs: input.maxMs, requests: input.requests };
+    const latency = judgeable({
+        side: 'canary',
+        what: input.percentile,
+        value: input.valueMs,
+        requests: input.requests,
+        minRequests: input.minRequests,
+    });
+    if ('missing' in latency)
+        return checkResult(check, 'inconclusive', latency.missing, figures);
+    const comparison = `canary ${ms(latency.value)} (SLO ${ms(input.maxMs)})`;
+    return latency.value > input.maxMs
+        ? checkResult(check, 'fail', `${comparison}: above the SLO`, figures)
+        : checkResult(check, 'pass', comparison, figures);
+}
+//# sourceMappingURL=slo.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/user-metrics.js
+
+/** Missing data is inconclusive, never zero and never a pass. */
+function judgeUserMetric(check, values) {
+    const name = `metric ${check.name}`;
+    const figures = { canary: values.canary, baseline: values.baseline };
+    if (values.canary === undefined)
+        return checkResult(name, 'inconclusive', 'no data points for the canary', figures);
+    if (check.kind === 'threshold')
+        return judgeThreshold(name, check, values.canary, figures);
+    if (values.baseline === undefined)
+        return checkResult(name, 'inconclusive', 'no data points for the baseline', figures);
+    const baseline = values.baseline;
+    // The allowance is relative to the baseline's magnitude, so it also works for metrics that can be negative;
+    // for a positive baseline the limit is exactly maxRatio × baseline (lower is better) or baseline / maxRatio.
+    const share = check.better === 'higher' ? 1 - 1 / check.maxRatio : check.maxRatio - 1;
+    const allowance = Math.max(Math.abs(baseline) * share, check.absoluteFloor ?? 0);
+    const limit = check.better === 'higher' ? baseline - allowance : baseline + allowance;
+    const worse = check.better === 'higher' ? values.canary < limit : values.canary > limit;
+    const comparison = `canary ${values.canary} vs baseline ${baseline} (${check.better} is better, limit ${limit})`;
+    return worse
+        ? checkResult(name, 'fail', `${comparison}: the canary is worse`, { ...figures, limit })
+        : checkResult(name, 'pass', comparison, { ...figures, limit });
+}
+function judgeThreshold(name, check, value, figures) {
+    const bounds = { ...figures, min: check.min, max: check.max };
+    if (check.min !== undefined && value < check.min) {
+        return checkResult(name, 'fail', `canary ${value} is below the minimum ${check.min}`, bounds);
+    }
+    if (check.max !== undefined && value > check.max) {
+        return checkResult(name, 'fail', `canary ${value} is above the maximum ${check.max}`, bounds);
+    }
+    return checkResult(name, 'pass', `canary ${value} is within ${check.min ?? '-∞'}..${check.max ?? '∞'}`, bounds);
+}
+//# sourceMappingURL=user-metrics.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/evaluate.js
+
+
+
+
+
+
+
+
+
+function evaluateStage(observation, config) {
+    return combineVerdicts([
+        ...metricChecks(observation, config),
+        ...judgeAlarms(config.alarms ?? [], observation.alarms),
+        ...(config.probe && observation.probe ? [judgeProbe(observation.probe, config.probe)] : []),
+    ]);
+}
+function metricChecks(observation, config) {
+    const { window, canary, baseline } = observation;
+    if (window === undefined || canary === undefined) {
+        return [
+            checkResult('metric window', 'inconclusive', `no complete window of published metrics yet (they are published ${ms(config.publicationDelayMs)} late)`),
+        ];
+    }
+    const { minRequests } = config;
+    const checks = [judgeEvidence({ side: 'canary', requests: canary.requests, minRequests })];
+    if (baseline !== undefined) {
+        checks.push(judgeEvidence({ side: 'baseline', requests: baseline.requests, minRequests }));
+        if (config.errorRate) {
+            checks.push(judgeErrorRate({
+                canary: { requests: canary.requests, errors: canary.http5xx },
+                baseline: { requests: baseline.requests, errors: baseline.http5xx },
+                ...config.errorRate,
+                minRequests,
+            }));
+        }
+        checks.push(...latencyComparisons(canary, baseline, config));
+    }
+    const slo = config.slo ?? {};
+    if (slo.max5xxRate !== undefined) {
+        checks.push(judgeErrorRateSlo({ requests: canary.requests, errors: canary.http5xx, maxRate: slo.max5xxRate, minRequests }));
+    }
+    for (const [percentile, maxMs] of [
+        ['p95', slo.maxP95Ms],
+        ['p99', slo.maxP99Ms],
+    ]) {
+        if (maxMs !== undefined) {
+            checks.push(judgeLatencySlo({ percentile, valueMs: canary.latencyMs[percentile], maxMs, requests: canary.requests, minRequests }));
+        }
+    }
+    if (config.maxUnhealthyHosts !== undefined) {
+        checks.push(judgeUnhealthyHosts({ unhealthyHosts: canary.unhealthyHosts, maxUnhealthy: config.maxUnhealthyHosts }));
+    }
+    for (const { check, values } of observation.userMetrics) {
+        // A comparison needs a baseline taking traffic; at 100% only thresholds still apply.
+        if (check.kind === 'relative' && baseline === undefined)
+            continue;
+        checks.push(judgeUserMetric(check, values));
+    }
+    return checks;
+}
+function latencyComparisons(canary, baseline, config) {
+    const latency = config.latency;
+    if (!latency)
+        return [];
+    return latency.percentiles.map((percentile) => judgeLatency({
+        percentile,
+        canaryMs: canary.latencyMs[percentile],
+        baselineMs: baseline.latencyMs[percentile],
+        canaryRequests: canary.requests,
+        baselineRequests: baseline.requests,
+        maxRatio: latency.maxRatio,
+        absoluteFloorMs: latency.absoluteFloorMs,
+        minRequests: config.minRequests,
+    }));
+}
+//# sourceMappingURL=evaluate.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/observe.js
+/**
+ * Gathers what one analysis judges, from the ports, then hands it to the pure decision in
+ * analysis/evaluate.ts. Metrics are read over the same window for both sides.
+ */
+
+
+/** Judges the current stage on data published up to `until` (clamped to what is published by now). */
+async function judgeStage(run, until) {
+    const stage = run.stage;
+    const { analysis } = run.config;
+    const { publicationDelayMs, periodMs } = analysis;
+    const window = metricWindow({ since: stage.startedAt, until, now: run.ports.clock.now(), publicationDelayMs, periodMs });
+    const comparing = stage.canaryPercent < 100;
+    const [canary, baseline, userMetrics] = window
+        ? await Promise.all([
+            run.call('read canary metrics', () => run.ports.metrics.trafficStats(run.canary, window)),
+            comparing ? run.call('read baseline metrics', () => run.ports.metrics.trafficStats(run.stable, window)) : undefined,
+            readUserMetrics(run, window, comparing),
+        ])
+        : [undefined, undefined, []];
+    const alarmNames = analysis.alarms ?? [];
+    const alarms = alarmNames.length > 0 ? await run.call('read alarms', () => run.ports.metrics.alarmStates(alarmNames)) : [];
+    const probe = await probeCanary(run);
+    const observation = { canaryPercent: stage.canaryPercent, window, canary, baseline, alarms, userMetrics, probe };
+    return { observation, verdict: evaluateStage(observation, analysis) };
+}
+async function readUserMetrics(run, window, comparing) {
+    const { metrics } = run.ports;
+    return Promise.all((run.config.analysis.userMetrics ?? []).map(async (check) => {
+        const canary = await run.call(`read metric ${check.name}`, () => metrics.userMetric(check.query, { colour: run.canary, role: 'canary' }, window));
+        const baseline = check.kind === 'relative' && comparing
+            ? await run.call(`read metric ${check.name}`, () => metrics.userMetric(check.query, { colour: run.stable, role: 'baseline' }, window))
+            : undefined;
+        return { check, values: { canary, baseline } };
+    }));
+}
+async function probeCanary(run) {
+    const { probe } = run.ports;
+    const spec = run.config.analysis.probe;
+    if (!probe || !spec)
+        return undefined;
+    return run.call('probe the new colour', () => probe.send(spec.request));
+}
+/** Between full analyses: only the probe through the test listener, judged on its own. */
+async function judgeProbeOnly(run) {
+    const spec = run.config.analysis.probe;
+    const probe = await probeCanary(run);
+    if (!spec || !probe)
+        return undefined;
+    const observation = {
+        canaryPercent: run.stage.canaryPercent,
+        window: undefined,
+        canary: undefined,
+        baseline: undefined,
+        alarms: [],
+        userMetrics: [],
+        probe,
+    };
+    return { observation, verdict: combineVerdicts([judgeProbe(probe, spec)]) };
+}
+//# sourceMappingURL=observe.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/bake.js
+
+async function bake(run, durationMs, step) {
+    const { clock } = run.ports;
+    const interval = run.plan.analysisIntervalMs;
+    const probeEvery = run.config.analysis.probe?.intervalMs ?? 0;
+    // Probes between analyses only when they come more often than the analyses themselves.
+    const probing = probeEvery > 0 && (interval === 0 || probeEvery < interval);
+    const tick = probing ? probeEvery : interval;
+    const end = clock.now() + durationMs;
+    let nextAnalysis = clock.now() + interval;
+    for (let now = clock.now(); now < end; now = clock.now()) {
+        await clock.sleep(tick > 0 ? Math.min(tick, end - now) : end - now, run.signal);
+        if (run.signal.aborted)
+            return { kind: 'cancelled' };
+        if (tick === 0 || clock.now() >= end)
+            continue;
+        if (interval > 0 && clock.now() >= nextAnalysis) {
+            nextAnalysis += interval;
+            const { observation, verdict } = await judgeStage(run, clock.now());
+            step.analysed(observation, verdict, run);
+            if (verdict.verdict === 'fail')
+                return { kind: 'failed', verdict };
+        }
+        else if (probing) {
+            const judgement = await judgeProbeOnly(run);
+            // A passing probe between analyses is not recorded: the step's figures come from full analyses.
+            if (judgement?.verdict.verdict === 'fail') {
+                step.analysed(judgement.observation, judgement.verdict, run);
+                return { kind: 'failed', verdict: judgement.verdict };
+            }
+        }
+    }
+    return { kind: 'baked' };
+}
+//# sourceMappingURL=bake.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/analyse.js
+
+
+
+
+async function analyseGate(run, step) {
+    const { clock, logger } = run.ports;
+    const policy = run.plan.onInconclusive;
+    for (let extensions = 0;; extensions++) {
+        const until = clock.now();
+        // Waiting for the window's last data to be published is still time at this weight: keep analysing.
+        const waited = await bake(run, publicationWaitMs({ until, now: clock.now(), publicationDelayMs: run.config.analysis.publicationDelayMs }), step);
+        if (waited.kind === 'cancelled')
+            return waited;
+        if (waited.kind === 'failed')
+            return { kind: 'failed', verdict: waited.verdict, reason: waited.verdict.reason };
+        const { observation, verdict } = await judgeStage(run, until);
+        step.analysed(observation, verdict, run);
+        if (verdict.verdict === 'pass')
+            return { kind: 'passed', verdict };
+        if (verdict.verdict === 'fail')
+            return { kind: 'failed', verdict, reason: verdict.reason };
+        if (policy.action === 'fail')
+            return { kind: 'failed', verdict, reason: `inconclusive, and the policy fails on that: ${verdict.reason}` };
+        if (extensions >= policy.maxExtensions) {
+            return { kind: 'failed', verdict, reason: `still inconclusive after ${extensions} extensions: ${verdict.reason}` };
+        }
+        logger.warn(`inconclusive (${verdict.reason}); baking ${formatDuration(policy.extensionMs)} more (extension ${extensions + 1} of ${policy.maxExtensions})`);
+        step.extended();
+        const extended = await bake(run, policy.extensionMs, step);
+        if (extended.kind === 'cancelled')
+            return extended;
+        if (extended.kind === 'failed')
+            return { kind: 'failed', verdict: extended.verdict, reason: extended.verdict.reason };
+    }
+}
+//# sourceMappingURL=analyse.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/smoke.js
+/** Smoke checks through the test listener: the new colour answers as expected and reports the right version. */
+
+async function smoke(run) {
+    const { probe } = run.ports;
+    const spec = run.config.smoke;
+    if (!probe || !spec)
+        throw new Error('a smoke step needs smoke checks and a Probe port');
+    const responses = await run.call('smoke requests', () => probe.send(spec.request));
+    const checks = [judgeProbe(responses, spec)];
+    if (spec.versionPath !== undefined) {
+        const path = spec.versionPath;
+        const body = await run.call('read version', () => probe.read(path, spec.request.timeoutMs));
+        checks.push(judgeVersion(body, { image: run.lock.targetImage, modelVersion: run.lock.modelVersion }));
+    }
+    return combineVerdicts(checks);
+}
+//# sourceMappingURL=smoke.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/steps.js
+/** One plan step at a time: each returns the engine's next state. */
+
+
+
+
+
+
+
+const CANCELLED = 'the job was cancelled';
+async function runStep(run, index) {
+    const step = run.plan.steps[index];
+    if (!step)
+        return { name: 'promoting' };
+    await recordProgress(run, 'stepping', index);
+    const recorder = run.record.startStep(index, step.kind, run.stage.canaryPercent);
+    const outcome = await perform(run, step, index, recorder);
+    if (outcome.name === 'next') {
+        return index + 1 < run.plan.steps.length ? { name: 'stepping', index: index + 1 } : { name: 'promoting' };
+    }
+    return outcome;
+}
+const NEXT = { name: 'next' };
+async function perform(run, step, index, recorder) {
+    const { logger, clock } = run.ports;
+    switch (step.kind) {
+        case 'shift': {
+            await applyWeights(run, weightsFor(run.canary, step.canaryPercent));
+            run.stage = { canaryPercent: step.canaryPercent, startedAt: clock.now() };
+            run.trafficMoved ||= step.canaryPercent > 0;
+            recorder.setCanaryPercent(step.canaryPercent);
+            recorder.finish('pass', `${step.canaryPercent}% of production traffic on ${run.canary}, verified`);
+            logger.info(`${step.canaryPercent}% of production traffic on ${run.canary}`);
+            return NEXT;
+        }
+        case 'bake': {
+            const outcome = await bake(run, bakeBeforeGate(run, index, step.durationMs), recorder);
+            if (outcome.kind === 'cancelled')
+                return cancelled(recorder);
+            if (outcome.kind === 'failed')
+                return judgedFail(recorder, outcome.verdict.reason, `failed during the bake at ${recorder.canaryPercent}%`);
+            // Mid-bake analyses may only fail a step; concluding is the analysis gate's job.
+            recorder.finish(undefined, run.plan.analysisIntervalMs > 0 ? 'no interval analysis failed' : undefined);
+            return NEXT;
+        }
+        case 'analyse': {
+            const outcome = await analyseGate(run, recorder);
+            if (outcome.kind === 'cancelled')
+                return cancelled(recorder);
+            if (outcome.kind === 'failed')
+                return judgedFail(recorder, outcome.reason, `failed the analysis at ${recorder.canaryPercent}%`);
+            recorder.finish('pass', outcome.verdict.reason);
+            logger.info(`analysis at ${recorder.canaryPercent}% passed: ${outcome.verdict.reason}`);
+            return NEXT;
+        }
+        case 'smoke': {
+            const verdict = await smoke(run);
+            recorder.finish(verdict.verdict, verdict.reason, verdict.checks);
+            if (verdict.verdict === 'pass')
+                return NEXT;
+            return rollingBack(`smoke checks did not pass: ${verdict.reason}`);
+        }
+        case 'await-approval': {
+            if (run.approvedIndex === index || run.mode === 'promote') {
+                recorder.finish('pass', `approved by ${run.config.owner}`);
+                return NEXT;
+            }
+            await recordProgress(run, 'paused', index);
+            recorder.finish(undefined, 'waiting for approval');
+            logger.info('waiting for approval: run again with mode resume to go on, or abort to roll back');
+            return finished('paused', `waiting for approval at step ${index + 1}; resume or abort`);
+        }
+    }
+}
+/**
+ * A step holds its weight for its bake time. When an analysis gate follows, the gate's wait for the
+ * last metrics to be published is part of that time (and keeps analysing at the interval), so the
+ * publication delay is not added to every step: with ALB metrics minutes late, it would otherwise
+ * dominate a rollout's duration.
+ */
+function bakeBeforeGate(run, index, durationMs) {
+    if (run.plan.steps[index + 1]?.kind !== 'analyse')
+        return durationMs;
+    return Math.max(Math.min(run.plan.analysisIntervalMs, durationMs), durationMs - run.config.analysis.publicationDelayMs);
+}
+function judgedFail(recorder, reason, where) {
+    recorder.finish('fail', reason);
+    return rollingBack(`${where}: ${reason}`);
+}
+function cancelled(recorder) {
+    recorder.finish(undefined, CANCELLED);
+    return rollingBack(CANCELLED, true);
+}
+//# sourceMappingURL=steps.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/run-rollout.js
+/**
+ * The rollout engine: preflight, then a loop over explicit states until the rollout is finished.
+ * Each state's handler (engine/*.ts) returns the next state; errors thrown by ports become a
+ * rollback, cancellation becomes an abort, and the result is always a deployment record.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function runRollout(options) {
+    const config = resolveConfig(options.config);
+    const { plan, ports, mode } = options;
+    const record = new RecordBuilder({
+        rolloutId: config.rolloutId,
+        strategy: plan.strategy,
+        mode,
+        owner: config.owner,
+        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
+        revision: { image: config.revision?.image, modelVersion: config.revision?.modelVersion },
+    }, () => ports.clock.now());
+    const setup = createSetup({ plan, config, ports, mode, record, signal: options.signal ?? new AbortController().signal });
+    const outcome = await ports.logger.group('Preflight', () => safePreflight(setup));
+    if (outcome.kind === 'stop') {
+        if (outcome.status === 'refused')
+            ports.logger.error(`refused: ${outcome.reason}`);
+        else
+            ports.logger.info(outcome.reason);
+        return finish(setup, { status: outcome.status, reason: outcome.reason });
+    }
+    const { run } = outcome;
+    let state = outcome.state;
+    while (state.name !== 'finished') {
+        const current = state;
+        state = await ports.logger.group(title(run, current), () => advance(run, current));
+    }
+    ports.logger.info(`rollout ${run.lock.rolloutId}: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+    return finish(run, state);
+}
+async function safePreflight(setup) {
+    try {
+        return await preflight(setup);
+    }
+    catch (error) {
+        return { kind: 'stop', status: 'refused', reason: `preflight could not read the current state: ${errorMessage(error)}` };
+    }
+}
+async function advance(run, state) {
+    if (isForward(state)) {
+        if (run.signal.aborted)
+            return rollingBack('the job was cancelled', true);
+        const budget = run.config.timeBudgetMs;
+        const reserve = rollbackReserveMs(durationAllowances(run.config));
+        if (budget !== undefined && run.ports.clock.now() - run.startedAt > budget - reserve) {
+            return rollingBack(`the time budget of ${formatDuration(budget)} is running out (keeping ${formatDuration(reserve, 'second')} to roll back)`);
+        }
+    }
+    try {
+        switch (state.name) {
+            case 'deploying':
+                return await deploy(run);
+            case 'stepping':
+                return await runStep(run, state.index);
+            case 'promoting':
+                return await promote(run);
+            case 'rolling-back':
+                return await rollBack(run, state.cause);
+        }
+    }
+    catch (error) {
+        if (isForward(state) && !(error instanceof LockLost))
+            return rollingBack(`${title(run, state)} failed: ${errorMessage(error)}`);
+        // Another run owning the rollout now, or a failure after the judging is over: touching the
+        // weights would fight that run or undo a good promotion, so stop and leave the lock for a re-run.
+        const reason = error instanceof LockLost
+            ? `stopped: ${error.message}`
+            : `${title(run, state)} failed: ${errorMessage(error)}; run again with mode resume or abort`;
+        run.ports.logger.error(reason);
+        return finished('incomplete', reason);
+    }
+}
+function title(run, state) {
+    switch (state.name) {
+        case 'deploying':
+            return `Deploy ${run.lock.targetImage} to ${run.canary}`;
+        case 'stepping': {
+            const step = run.plan.steps[state.index];
+            const what = step?.kind === 'shift'
+                ? `shift to ${step.canaryPercent}%`
+                : step?.kind === 'bake'
+                    ? `bake ${formatDuration(step.durationMs)}`
+                    : step?.kind;
+            return `Step ${state.index + 1} of ${run.plan.steps.length}: ${what}`;
+        }
+        case 'promoting':
+            return `Promote ${run.canary}`;
+        case 'rolling-back':
+            return `Roll back to ${run.stable}`;
+        case 'finished':
+            return state.status;
+    }
+}
+/** Reads the weights one last time for the record; a failure to read them is noted, never fatal. */
+async function finish(setup, state) {
+    let weightsAfter;
+    try {
+        weightsAfter = await setup.call('read final weights', () => setup.ports.router.readWeights());
+    }
+    catch (error) {
+        setup.ports.logger.warn(`could not read the final weights for the record: ${errorMessage(error)}`);
+    }
+    return setup.record.finish(state.status, state.reason, weightsAfter, weightsAfter && liveColourOf(weightsAfter));
+}
+//# sourceMappingURL=run-rollout.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/report.js
+/**
+ * Pure rendering of a deployment record's step table, as Markdown (job summary) and plain text
+ * (logs, the rehearsal). One row per step: weight, duration, requests, canary vs baseline error
+ * rate and p95, verdict.
+ */
+
+const HEADERS = [
+    'step',
+    'weight',
+    'duration',
+    'requests (canary / baseline)',
+    'error rate (canary vs baseline)',
+    'p95 (canary vs baseline)',
+    'verdict',
+];
+function stepRows(record) {
+    const steps = record.steps.map((step) => [
+        `${step.index + 1}. ${stepName(step)}`,
+        `${step.canaryPercent}%`,
+        step.durationMs === undefined ? 'running' : formatDuration(step.durationMs, 'second'),
+        pair(step, (side) => (side.requests === undefined ? '–' : String(side.requests)), ' / '),
+        pair(step, (side) => (side.errorRate === undefined ? '–' : `${(side.errorRate * 100).toFixed(2)}%`), ' vs '),
+        pair(step, (side) => (side.p95Ms === undefined ? '–' : `${Math.round(side.p95Ms)} ms`), ' vs '),
+        verdictCell(step),
+    ]);
+    return record.rollback ? [...steps, rollbackRow(record.rollback)] : steps;
+}
+/** The rollback as a last row: its duration is the time from the decision to a clean state. */
+function rollbackRow(rollback) {
+    const duration = rollback.finishedAt
+        ? formatDuration(Date.parse(rollback.finishedAt) - Date.parse(rollback.startedAt), 'second')
+        : 'running';
+    const restored = rollback.weightsRestoredAt
+        ? `weights restored after ${formatDuration(Date.parse(rollback.weightsRestoredAt) - Date.parse(rollback.startedAt), 'second')}`
+        : 'weights not restored';
+    return ['rollback', '0%', duration, '', '', '', restored];
+}
+function renderMarkdownReport(record) {
+    const table = markdownTable(HEADERS, stepRows(record));
+    return [`**${headline(record)}**`, ...(record.reason ? [`> ${record.reason}`] : []), '', table].join('\n');
+}
+function renderTextReport(record) {
+    return [headline(record), ...(record.reason ? [record.reason] : []), '', textTable(HEADERS, stepRows(record))].join('\n');
+}
+function headline(record) {
+    const image = record.revision.image ?? 'unknown image';
+    const colours = record.colours ? ` (${record.colours.stable} → ${record.colours.canary})` : '';
+    return `${record.strategy} rollout ${record.rolloutId} of ${image}${colours}: ${record.status}`;
+}
+function stepName(step) {
+    const extensions = step.extensions ? `, extended ×${step.extensions}` : '';
+    const analyses = step.analyses ? ` (${step.analyses} ${step.analyses === 1 ? 'analysis' : 'analyses'}${extensions})` : '';
+    return `${step.kind}${analyses}`;
+}
+function pair(step, show, separator) {
+    if (!step.canary && !step.baseline)
+        return '';
+    return [step.canary, step.baseline].map((side) => (side ? show(side) : '–')).join(separator);
+}
+function verdictCell(step) {
+    if (!step.verdict)
+        return step.reason ?? '';
+    return step.verdict === 'pass' || !step.reason ? step.verdict : `${step.verdict}: ${step.reason}`;
+}
+//# sourceMappingURL=report.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/index.js
+
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ../../packages/action-kit/lib/errors.js
+/**
+ * An input that failed validation. The message always names the input, the value
+ * that was given and what is allowed, so the user can fix the workflow file at once.
+ */
+class errors_InputError extends Error {
+    input;
+    name = 'InputError';
+    constructor(input, detail) {
+        super(`input '${input}': ${detail}`);
+        this.input = input;
+    }
+}
+
 /** Quote a user value for an error message, shortened so a pasted blob does not flood the log. */
 function errors_quote(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
@@ -66749,6 +68503,7 @@ function errors_quote(value) {
  * what was given and what is allowed. No parser ever falls back to a default silently:
  * an empty value is only accepted where the caller asked for an optional input.
  */
+
 
 const TRUE_VALUES = new Set(['true', 'True', 'TRUE']);
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE']);
@@ -66824,26 +68579,6 @@ function checkDuration(input, raw, ms, { min, max }) {
         throw new errors_InputError(input, `${errors_quote(raw)} is longer than the maximum ${formatDuration(max)}`);
     }
     return ms;
-}
-/** The inverse of parseDuration, for messages and summaries: 5400000 → `1h30m`. */
-function formatDuration(ms) {
-    if (ms === 0)
-        return '0s';
-    const parts = [];
-    let rest = Math.round(ms);
-    for (const [unit, size] of [
-        ['h', 3_600_000],
-        ['m', 60_000],
-        ['s', 1_000],
-    ]) {
-        const count = Math.floor(rest / size);
-        if (count > 0)
-            parts.push(`${count}${unit}`);
-        rest -= count * size;
-    }
-    if (rest > 0)
-        parts.push(`${rest}ms`);
-    return parts.join('');
 }
 /**
  * Traffic percentages for the canary side, e.g. `10,25,50,100`: whole numbers from 1 to 100,
@@ -70094,26 +71829,8 @@ async function runAction(name, fn) {
  * printed by the rehearsal and tested without a runner; `writeSummary` is the one writer.
  */
 
-/** Escapes the characters that would break a Markdown table cell. */
-function escapeCell(value) {
-    if (value === null || value === undefined)
-        return '–';
-    return String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function markdownTable(headers, rows) {
-    const line = (cells) => `| ${cells.map(escapeCell).join(' | ')} |`;
-    return [line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-/** Plain-text table for logs and terminals, columns padded to their widest cell. */
-function textTable(headers, rows) {
-    const all = [headers, ...rows].map((row) => row.map((cell) => (cell === null || cell === undefined ? '–' : String(cell))));
-    const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
-    const render = (row) => row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd();
-    return [render(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(render)].join('\n');
-}
+// The tables are pure text shared with the rollout's own reports: one implementation, in the core.
+
 function markdownLink(text, url) {
     return `[${text.replace(/[[\]]/g, '')}](${url})`;
 }
@@ -70146,6 +71863,7 @@ function actionContract(contract) {
 const RELEASE_VERSION = '0.1.0';
 //# sourceMappingURL=version.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/index.js
+
 
 
 
@@ -71273,1729 +72991,6 @@ class ListenerTagStateStore {
     }
 }
 //# sourceMappingURL=state.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/colours.js
-function otherColour(colour) {
-    return colour === 'blue' ? 'green' : 'blue';
-}
-/** The weights that send `canaryPercent` of traffic to `canary` and the rest to the other colour. */
-function weightsFor(canary, canaryPercent) {
-    const stablePercent = 100 - canaryPercent;
-    return canary === 'blue' ? { blue: canaryPercent, green: stablePercent } : { blue: stablePercent, green: canaryPercent };
-}
-function sameWeights(a, b) {
-    return a.blue === b.blue && a.green === b.green;
-}
-function describeWeights(weights) {
-    return `blue=${weights.blue} green=${weights.green}`;
-}
-/** The colour taking all traffic, when the weights are a clean 100/0; undefined while traffic is split. */
-function liveColourOf(weights) {
-    if (weights.blue === 100 && weights.green === 0)
-        return 'blue';
-    if (weights.green === 100 && weights.blue === 0)
-        return 'green';
-    return undefined;
-}
-//# sourceMappingURL=colours.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/errors.js
-/**
- * How ports tell the engine that a failure is transient (throttling, a 5xx from the control plane,
- * a dropped connection): throw a `RetryableError`, or any error carrying `retryable: true`
- * (so an adapter can flag an SDK error without wrapping it). Everything else is final.
- */
-class RetryableError extends Error {
-    name = 'RetryableError';
-    retryable = true;
-}
-function isRetryable(error) {
-    if (error instanceof RetryableError)
-        return true;
-    return typeof error === 'object' && error !== null && 'retryable' in error && error.retryable === true;
-}
-/** The message of anything thrown, without `[object Object]`. */
-function errors_errorMessage(error) {
-    if (error instanceof Error)
-        return error.message || error.name;
-    if (typeof error === 'string')
-        return error;
-    return String(error);
-}
-//# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/retry.js
-
-/** The back-off before attempt `attempt + 1` (attempts count from 1). */
-function backoffMs(policy, attempt) {
-    return Math.min(policy.initialDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
-}
-/** The longest a call can spend backing off before its last attempt. */
-function worstCaseBackoffMs(policy) {
-    let total = 0;
-    for (let attempt = 1; attempt < policy.maxAttempts; attempt++)
-        total += backoffMs(policy, attempt);
-    return total;
-}
-/**
- * Runs a port call, riding out transient failures (throttling) with exponential back-off on the
- * injected clock. Final failures, and transient ones that outlast the policy, are thrown.
- * The back-off ignores cancellation on purpose: the same helper carries the rollback, which must finish.
- */
-async function withRetry(label, call, context) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (!isRetryable(error) || attempt >= context.policy.maxAttempts)
-                throw error;
-            const delay = backoffMs(context.policy, attempt);
-            context.logger.warn(`${label}: ${errors_errorMessage(error)}; retrying in ${delay} ms (attempt ${attempt + 1} of ${context.policy.maxAttempts})`);
-            await context.clock.sleep(delay);
-        }
-    }
-}
-//# sourceMappingURL=retry.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/config.js
-
-const DEFAULT_HEALTH_WAIT = { timeoutMs: 10 * 60_000, pollIntervalMs: 5_000 };
-const DEFAULT_WEIGHT_VERIFICATION = { attempts: 5, intervalMs: 2_000 };
-const DEFAULT_RETRY_POLICY = { maxAttempts: 6, initialDelayMs: 500, maxDelayMs: 15_000 };
-function resolveConfig(config) {
-    return {
-        ...config,
-        health: config.health ?? DEFAULT_HEALTH_WAIT,
-        weightVerification: config.weightVerification ?? DEFAULT_WEIGHT_VERIFICATION,
-        retry: config.retry ?? DEFAULT_RETRY_POLICY,
-    };
-}
-/** What each part of a rollout may take at worst under this configuration, for the time budget. */
-function durationAllowances(rolloutConfig) {
-    const config = resolveConfig(rolloutConfig);
-    return {
-        deployMs: config.health.timeoutMs,
-        publicationDelayMs: config.analysis.publicationDelayMs + config.analysis.periodMs,
-        weightsMs: config.weightVerification.attempts * config.weightVerification.intervalMs,
-        smokeMs: config.smoke ? config.smoke.request.count * config.smoke.request.timeoutMs : 0,
-        retryMs: worstCaseBackoffMs(config.retry),
-    };
-}
-//# sourceMappingURL=config.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/duration.js
-/**
- * The longest a plan can run: every bake, every inconclusive extension, every wait for published
- * metrics, plus a reserve to roll back at the very end. Approvals count as nothing, because a run
- * that reaches one stops and a later run resumes it.
- */
-function worstCaseDuration(plan, allowances) {
-    const count = (kind) => plan.steps.filter((step) => step.kind === kind).length;
-    const bakesMs = plan.steps.reduce((sum, step) => sum + (step.kind === 'bake' ? step.durationMs : 0), 0);
-    const extensionsPerGate = plan.onInconclusive.action === 'extend' ? plan.onInconclusive.maxExtensions : 0;
-    const extensionMs = plan.onInconclusive.action === 'extend' ? plan.onInconclusive.extensionMs : 0;
-    const gates = count('analyse');
-    const parts = [
-        { label: 'deploy and health', ms: allowances.deployMs },
-        { label: 'smoke checks', ms: count('smoke') * allowances.smokeMs },
-        { label: 'weight shifts', ms: count('shift') * allowances.weightsMs },
-        { label: 'bakes', ms: bakesMs },
-        { label: 'analysis gates', ms: gates * (1 + extensionsPerGate) * allowances.publicationDelayMs },
-        { label: 'inconclusive extensions', ms: gates * extensionsPerGate * extensionMs },
-        { label: 'rollback reserve', ms: rollbackReserveMs(allowances) },
-    ].filter((part) => part.ms > 0);
-    return { totalMs: parts.reduce((sum, part) => sum + part.ms, 0), parts };
-}
-/** Time kept back to roll back at the very end: one more weight change, with retries. */
-function rollbackReserveMs(allowances) {
-    return allowances.weightsMs + allowances.retryMs;
-}
-/** `1h 5m 3s` style, for messages. */
-function duration_formatDuration(ms) {
-    const seconds = Math.round(ms / 1000);
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    const parts = [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].filter(Boolean);
-    return ms > 0 && ms < 1000 ? `${ms}ms` : parts.join(' ');
-}
-//# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/lock.js
-/** Another run took the lock over (a forced take-over): this run must stop changing anything. */
-class LockLost extends Error {
-    name = 'LockLost';
-    constructor(holder) {
-        super(`the lock was taken over by ${describeLock(holder)}`);
-    }
-}
-function describeLock(lock) {
-    const run = lock.runUrl ? ` (${lock.runUrl})` : '';
-    return (`rollout ${lock.rolloutId} by ${lock.owner}${run} of ${lock.targetImage} to ${lock.canaryColour}, ` +
-        `${lock.phase} at step ${lock.stepIndex + 1}, started ${new Date(lock.startedAt).toISOString()}`);
-}
-function isSameHolder(a, b) {
-    return a.rolloutId === b.rolloutId && a.owner === b.owner;
-}
-/** Writes the lock and reads it back; another run that wrote in between wins, and this one is refused. */
-async function acquireLock(run, lock) {
-    const { state } = run.ports;
-    await run.call('write lock', () => state.write(lock));
-    const stored = await run.call('read lock back', () => state.read());
-    return stored && isSameHolder(stored, lock) ? { acquired: true } : { acquired: false, holder: stored };
-}
-/** Records progress, after checking that the lock is still this run's. */
-async function recordProgress(run, phase, stepIndex) {
-    const { state } = run.ports;
-    const stored = await run.call('read lock', () => state.read());
-    if (stored && !isSameHolder(stored, run.lock))
-        throw new LockLost(stored);
-    if (stored && stored.phase === phase && stored.stepIndex === stepIndex)
-        return;
-    const next = { ...run.lock, phase, stepIndex };
-    await run.call('update lock', () => state.write(next));
-    run.lock = next;
-}
-/** Removes the lock if it is still this run's; a lock already gone is fine (release is idempotent). */
-async function releaseLock(run) {
-    const { state } = run.ports;
-    const stored = await run.call('read lock', () => state.read());
-    if (stored === undefined)
-        return;
-    if (!isSameHolder(stored, run.lock))
-        throw new LockLost(stored);
-    await run.call('remove lock', () => state.clear());
-}
-//# sourceMappingURL=lock.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/states.js
-function rollingBack(reason, cancelled = false) {
-    return { name: 'rolling-back', cause: { reason, cancelled } };
-}
-function finished(status, reason) {
-    return reason === undefined ? { name: 'finished', status } : { name: 'finished', status, reason };
-}
-/** States that move the rollout forward, which cancellation and the time budget interrupt. */
-function isForward(state) {
-    return state.name === 'deploying' || state.name === 'stepping';
-}
-//# sourceMappingURL=states.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/deploy.js
-/**
- * Deploy to the idle colour and wait until it is healthy, before any production traffic moves.
- * Re-entrant: the Fleet port reuses an identical task definition and the service update is idempotent.
- */
-
-
-
-async function deploy(run) {
-    const { fleet, clock, logger } = run.ports;
-    const { config, stable, canary } = run;
-    const revision = config.revision;
-    if (!revision)
-        throw new Error('deploying needs the revision to deploy');
-    await recordProgress(run, 'deploying', 0);
-    const desiredCount = await run.call('read live desired count', () => fleet.desiredCount(stable));
-    if (desiredCount < 1) {
-        return rollingBack(`the live ${stable} service has a desired count of ${desiredCount}; scale it up before rolling out`);
-    }
-    const since = clock.now();
-    const prepared = await run.call('deploy revision', () => fleet.deploy({ from: stable, to: canary, revision, desiredCount }));
-    run.record.update({
-        revision: { ...run.record.revision, taskDefinition: prepared.taskDefinition, taskDefinitionReused: prepared.reused },
-    });
-    // Kept with the lock from the next progress write on, so a later run (resume, promote) reports it too.
-    run.lock = { ...run.lock, taskDefinition: prepared.taskDefinition };
-    logger.info(`${canary} runs ${prepared.taskDefinition} (${prepared.reused ? 'reused an identical revision' : 'registered'}), ` +
-        `${desiredCount} tasks like ${stable}`);
-    const deadline = since + config.health.timeoutMs;
-    for (;;) {
-        const health = await run.call('read health', () => fleet.health(canary, since));
-        if (health.stoppedTasks.length > 0) {
-            return rollingBack(`tasks of ${revision.image} stopped on ${canary} before taking traffic: ${describeStoppedTasks(health.stoppedTasks)}`);
-        }
-        if (isHealthy(health)) {
-            logger.info(`${canary} is healthy: ${health.healthyTargets} healthy targets of ${health.desiredCount}`);
-            return { name: 'stepping', index: 0 };
-        }
-        if (clock.now() >= deadline) {
-            return rollingBack(`${canary} was not healthy within ${duration_formatDuration(config.health.timeoutMs)}: ${health.runningCount} of ` +
-                `${health.desiredCount} tasks running, ${health.healthyTargets} healthy targets; check the target group health check`);
-        }
-        await clock.sleep(Math.min(config.health.pollIntervalMs, deadline - clock.now()), run.signal);
-        if (run.signal.aborted)
-            return rollingBack('the job was cancelled while the new colour started', true);
-    }
-}
-function isHealthy(health) {
-    return health.desiredCount > 0 && health.runningCount >= health.desiredCount && health.healthyTargets >= health.desiredCount;
-}
-/** `task 1a2b: Essential container in task exited (app exit code 137: OutOfMemoryError)`, for each stopped task. */
-function describeStoppedTasks(tasks) {
-    return tasks
-        .map((task) => {
-        const containers = task.containers
-            .map((c) => `${c.name} exit code ${c.exitCode ?? 'none'}${c.reason ? `: ${c.reason}` : ''}`)
-            .join(', ');
-        return `task ${task.taskId}: ${task.stoppedReason}${containers ? ` (${containers})` : ''}`;
-    })
-        .join('; ');
-}
-//# sourceMappingURL=deploy.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/plan.js
-/**
- * A rollout plan is data: an ordered list of steps the engine interprets. Canary and blue-green
- * are two plans in the same vocabulary, built here, not two code paths in the engine.
- */
-/** A plan that is not well formed; `problems` lists every one of them, each naming the offending field. */
-class PlanError extends Error {
-    problems;
-    name = 'PlanError';
-    constructor(problems) {
-        super(`invalid rollout plan: ${problems.join('; ')}`);
-        this.problems = problems;
-    }
-}
-function canaryPlan(options) {
-    const problems = [
-        ...percentProblems(options.steps),
-        ...(options.approvalBefore ?? [])
-            .filter((percent) => !options.steps.includes(percent) && percent !== 100)
-            .map((percent) => `approvalBefore: ${percent} is not one of the steps (${options.steps.join(', ')})`),
-    ];
-    if (problems.length > 0)
-        throw new PlanError(problems);
-    const percents = options.steps.at(-1) === 100 ? options.steps : [...options.steps, 100];
-    const steps = options.smoke ? [{ kind: 'smoke' }] : [];
-    for (const canaryPercent of percents) {
-        if (options.approvalBefore?.includes(canaryPercent))
-            steps.push({ kind: 'await-approval' });
-        steps.push({ kind: 'shift', canaryPercent });
-        const bakeMs = canaryPercent === 100 ? options.keepOldWarmMs : options.bakeMs;
-        if (bakeMs > 0)
-            steps.push({ kind: 'bake', durationMs: bakeMs }, { kind: 'analyse' });
-    }
-    return checked({
-        strategy: 'canary',
-        steps,
-        analysisIntervalMs: options.analysisIntervalMs,
-        onInconclusive: options.onInconclusive,
-    });
-}
-function blueGreenPlan(options) {
-    const steps = [
-        ...(options.smoke ? [{ kind: 'smoke' }] : []),
-        ...(options.approvalBeforeSwitch ? [{ kind: 'await-approval' }] : []),
-        { kind: 'shift', canaryPercent: 100 },
-        ...(options.bakeMs > 0 ? [{ kind: 'bake', durationMs: options.bakeMs }, { kind: 'analyse' }] : []),
-    ];
-    return checked({
-        strategy: 'blue-green',
-        steps,
-        analysisIntervalMs: options.analysisIntervalMs,
-        onInconclusive: options.onInconclusive,
-    });
-}
-function checked(plan) {
-    const problems = validatePlan(plan);
-    if (problems.length > 0)
-        throw new PlanError(problems);
-    return plan;
-}
-/**
- * Every problem with a plan, as messages naming the step or field; empty when the plan is sound.
- * Plans may come from JSON, so nothing about their shape is taken on trust.
- */
-function validatePlan(plan) {
-    const problems = [];
-    if (plan.strategy !== 'canary' && plan.strategy !== 'blue-green') {
-        problems.push(`strategy: ${JSON.stringify(plan.strategy)} is not canary or blue-green`);
-    }
-    if (!isDuration(plan.analysisIntervalMs)) {
-        problems.push(`analysisIntervalMs: ${plan.analysisIntervalMs} is not a whole number of milliseconds, 0 or more`);
-    }
-    problems.push(...policyProblems(plan.onInconclusive));
-    const shifts = [];
-    plan.steps.forEach((step, index) => {
-        const at = `steps[${index}]`;
-        switch (step.kind) {
-            case 'shift':
-                shifts.push(step.canaryPercent);
-                break;
-            case 'bake':
-                if (!isDuration(step.durationMs) || step.durationMs === 0) {
-                    problems.push(`${at}: bake durationMs ${step.durationMs} is not a positive whole number of milliseconds`);
-                }
-                if (shifts.length === 0)
-                    problems.push(`${at}: a bake before any shift would judge no production traffic`);
-                break;
-            case 'analyse':
-                if (shifts.length === 0)
-                    problems.push(`${at}: an analysis before any shift has no production traffic to judge`);
-                break;
-            case 'await-approval':
-            case 'smoke':
-                break;
-            default:
-                problems.push(`${at}: unknown step kind ${JSON.stringify(step.kind)}`);
-        }
-    });
-    if (shifts.length === 0) {
-        problems.push('steps: a plan needs at least one shift');
-        return problems;
-    }
-    problems.push(...percentProblems(shifts).map((problem) => problem.replace(/^steps:/, 'shift steps:')));
-    if (shifts.at(-1) !== 100) {
-        problems.push(`shift steps: the last shift is to ${shifts.at(-1)}%; a plan must end with 100% on the new colour`);
-    }
-    return problems;
-}
-function percentProblems(percents) {
-    const problems = [];
-    if (percents.length === 0)
-        return ['steps: at least one canary weight is needed'];
-    percents.forEach((percent, index) => {
-        if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
-            problems.push(`steps: ${percent} is not a whole percentage from 1 to 100`);
-        }
-        const previous = percents[index - 1];
-        if (previous !== undefined && percent <= previous) {
-            problems.push(`steps: ${previous} then ${percent} is not strictly increasing`);
-        }
-    });
-    return problems;
-}
-function policyProblems(policy) {
-    if (policy.action === 'fail')
-        return [];
-    if (policy.action !== 'extend') {
-        return [`onInconclusive: action ${JSON.stringify(policy.action)} is not extend or fail`];
-    }
-    const problems = [];
-    if (!Number.isInteger(policy.maxExtensions) || policy.maxExtensions < 1) {
-        problems.push(`onInconclusive: maxExtensions ${policy.maxExtensions} is not a whole number, 1 or more`);
-    }
-    if (!isDuration(policy.extensionMs) || policy.extensionMs === 0) {
-        problems.push(`onInconclusive: extensionMs ${policy.extensionMs} is not a positive whole number of milliseconds`);
-    }
-    return problems;
-}
-function isDuration(ms) {
-    return Number.isSafeInteger(ms) && ms >= 0;
-}
-//# sourceMappingURL=plan.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/preflight.js
-/**
- * Preflight: decide from the plan, the configuration and what the ports observe (weights and lock)
- * whether and where this run starts. Nothing is changed unless the answer is to start, and then
- * only the lock is written.
- */
-
-
-
-
-
-
-
-async function preflight(setup) {
-    const problems = configurationProblems(setup);
-    if (problems.length > 0)
-        return refuse(problems.join('; '));
-    const { router, state } = setup.ports;
-    const weights = await setup.call('read weights', () => router.readWeights());
-    const existing = await setup.call('read lock', () => state.read());
-    setup.record.update({ weightsBefore: weights });
-    if (existing && existing.rolloutId !== setup.config.rolloutId) {
-        if (!setup.config.force) {
-            return refuse(`the listener is locked by ${describeLock(existing)}; wait for it, or run with force to take it over`);
-        }
-        setup.ports.logger.warn(`taking over the lock of ${describeLock(existing)}`);
-    }
-    if (setup.mode === 'deploy') {
-        const missing = await missingEvidence(setup, weights);
-        if (missing.length > 0)
-            return refuse(missing.join('; '));
-    }
-    return setup.mode === 'deploy' ? startNew(setup, weights, existing) : continueExisting(setup, weights, existing);
-}
-/** How far back a user metric must have data for preflight to believe it exists. */
-const METRIC_LOOKBACK_MS = 60 * 60_000;
-/**
- * What the analysis will judge must exist before any traffic moves: a misspelt alarm name, or a metric
- * query that matches nothing, would otherwise only be found (as inconclusive or ignored evidence) later.
- * Every named alarm must exist; every user metric must have had data on the live colour within the last
- * hour, unless its check allows it to be empty.
- */
-async function missingEvidence(setup, weights) {
-    const { metrics, clock } = setup.ports;
-    const { analysis } = setup.config;
-    const problems = [];
-    const alarms = analysis.alarms ?? [];
-    if (alarms.length > 0) {
-        const states = await setup.call('read alarms', () => metrics.alarmStates(alarms));
-        const missing = alarms.filter((name) => states.find((status) => status.name === name)?.state === undefined);
-        if (missing.length > 0) {
-            problems.push(`no CloudWatch alarm is named ${missing.map((name) => `'${name}'`).join(', ')} (input 'alarms'); check the spelling and the region`);
-        }
-    }
-    const live = liveColourOf(weights);
-    if (live === undefined)
-        return problems;
-    const end = clock.now() - analysis.publicationDelayMs;
-    const window = { start: end - METRIC_LOOKBACK_MS, end };
-    for (const check of analysis.userMetrics ?? []) {
-        if (check.allowNoData)
-            continue;
-        const value = await setup.call(`read metric ${check.name}`, () => metrics.userMetric(check.query, { colour: live, role: 'baseline' }, window));
-        if (value === undefined) {
-            problems.push(`metric check '${check.name}' (input 'metric-checks') has no data on the live colour in the last hour; ` +
-                'check its namespace, metric name and dimensions, or set allow-no-data if the new revision publishes it first');
-        }
-    }
-    return problems;
-}
-/** Everything that can be refused without looking at the world. */
-function configurationProblems(setup) {
-    const { plan, config, mode, ports } = setup;
-    const problems = validatePlan(plan);
-    const smokes = plan.steps.some((step) => step.kind === 'smoke');
-    if (smokes && !config.smoke)
-        problems.push('the plan has a smoke step but no smoke checks are configured');
-    if ((smokes || config.analysis.probe) && !ports.probe)
-        problems.push('smoke checks and probes need a Probe port (a test listener)');
-    if (!(config.analysis.minRequests >= 1)) {
-        problems.push(`analysis.minRequests is ${config.analysis.minRequests}; it must be 1 or more, or a canary without traffic could pass`);
-    }
-    problems.push(...ratioProblems(config.analysis));
-    if (mode === 'deploy' && config.timeBudgetMs !== undefined && problems.length === 0) {
-        const estimate = worstCaseDuration(plan, durationAllowances(config));
-        if (estimate.totalMs > config.timeBudgetMs) {
-            const parts = estimate.parts.map((part) => `${part.label} ${duration_formatDuration(part.ms)}`).join(', ');
-            problems.push(`the rollout could take up to ${duration_formatDuration(estimate.totalMs)} (${parts}), more than the time budget of ` +
-                `${duration_formatDuration(config.timeBudgetMs)}; shorten the bakes or extensions, or raise the budget`);
-        }
-    }
-    return problems;
-}
-/** A ratio below 1 would fail a canary that is better than its baseline. */
-function ratioProblems(analysis) {
-    const ratios = [
-        ['analysis.errorRate.maxRatio', analysis.errorRate?.maxRatio],
-        ['analysis.latency.maxRatio', analysis.latency?.maxRatio],
-        ...(analysis.userMetrics ?? []).map((check) => [
-            `analysis.userMetrics ${check.name} maxRatio`,
-            check.kind === 'relative' ? check.maxRatio : undefined,
-        ]),
-    ];
-    return ratios
-        .filter(([, ratio]) => ratio !== undefined && !(ratio >= 1))
-        .map(([name, ratio]) => `${name} is ${ratio}; a ratio to the baseline must be 1 or more (1.5 allows 1.5 times the baseline)`);
-}
-/** `deploy`: only from a clean 100/0, which names the live (stable) and idle (canary) colours. */
-async function startNew(setup, weights, existing) {
-    const live = liveColourOf(weights);
-    if (live === undefined) {
-        const why = existing
-            ? `a rollout is in progress: ${describeLock(existing)}`
-            : 'traffic is split, though no rollout is locked (changed by hand?)';
-        return refuse(`the production weights are ${describeWeights(weights)}, not a clean 100/0: ${why}; run with mode resume or abort`);
-    }
-    const { config } = setup;
-    const revision = config.revision;
-    if (!revision)
-        return refuse('deploy needs the revision to deploy (its image digest)');
-    const canary = otherColour(live);
-    const lock = {
-        rolloutId: config.rolloutId,
-        owner: config.owner,
-        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
-        targetImage: revision.image,
-        ...(revision.modelVersion ? { modelVersion: revision.modelVersion } : {}),
-        canaryColour: canary,
-        phase: 'deploying',
-        stepIndex: 0,
-        startedAt: setup.startedAt,
-        ...(config.definition !== undefined ? { definition: config.definition } : {}),
-    };
-    return start(setup, { lock, weights, state: { name: 'deploying' } });
-}
-/** `resume`, `promote`, `abort`: act on the rollout the lock records (or, for abort, on split weights alone). */
-async function continueExisting(setup, weights, existing) {
-    const { mode, config, plan } = setup;
-    if (!existing)
-        return continueUnlocked(setup, weights);
-    if (mode === 'resume' && config.revision && config.revision.image !== existing.targetImage) {
-        return refuse(`the rollout in progress deploys ${existing.targetImage}, not ${config.revision.image}; ` +
-            'resume with the same revision, or abort it first');
-    }
-    if (existing.stepIndex >= plan.steps.length) {
-        return refuse(`the lock records step ${existing.stepIndex + 1} but this plan has ${plan.steps.length} steps; ` +
-            'resume with the plan the rollout started with, or abort it');
-    }
-    const state = stateToContinue(setup, existing);
-    if ('refused' in state)
-        return refuse(state.refused);
-    const lock = { ...existing, owner: config.owner, ...(config.runUrl ? { runUrl: config.runUrl } : {}) };
-    return start(setup, { lock, weights, state, resumedFrom: existing });
-}
-function stateToContinue(setup, lock) {
-    const { mode, plan, config } = setup;
-    if (mode === 'abort')
-        return rollingBack(`abort requested by ${config.owner}`, true);
-    if (lock.phase === 'rolling-back') {
-        return mode === 'resume'
-            ? rollingBack('finishing an interrupted rollback')
-            : { refused: 'a rollback is in progress; run resume or abort to finish it' };
-    }
-    if (lock.phase === 'promoting')
-        return { name: 'promoting' };
-    if (lock.phase === 'deploying') {
-        if (mode === 'promote')
-            return { refused: 'the new colour is still being deployed; resume the rollout before promoting it' };
-        if (!config.revision)
-            return { refused: 'resuming a deployment needs the revision (image, environment) it deploys' };
-        return { name: 'deploying' };
-    }
-    const index = resumeIndex(plan, lock);
-    return { name: 'stepping', index: mode === 'promote' ? Math.max(index, lastShiftIndex(plan)) : index };
-}
-/**
- * Where a resumed rollout picks up. After an approval, at the approval step (now given). Otherwise at the
- * last shift at or before the recorded step: its bake restarts, because a bake judged over a window the
- * crash cut short would be weaker evidence.
- */
-function resumeIndex(plan, lock) {
-    if (lock.phase === 'paused')
-        return lock.stepIndex;
-    for (let index = lock.stepIndex; index >= 0; index--) {
-        if (plan.steps[index]?.kind === 'shift')
-            return index;
-    }
-    return lock.stepIndex;
-}
-function lastShiftIndex(plan) {
-    return plan.steps.findLastIndex((step) => step.kind === 'shift');
-}
-/** `abort` with split weights and no lock: send everything back to the colour that has most of it. */
-async function continueUnlocked(setup, weights) {
-    const { mode, config } = setup;
-    const live = liveColourOf(weights);
-    if (live !== undefined) {
-        const state = `${live} takes all traffic and no rollout is locked`;
-        return mode === 'abort'
-            ? { kind: 'stop', status: 'aborted', reason: `nothing to abort: ${state}` }
-            : refuse(`nothing to ${mode}: ${state}`);
-    }
-    if (mode !== 'abort') {
-        return refuse(`the weights are ${describeWeights(weights)} but no rollout is locked, so what to ${mode} is unknown; ` +
-            'run abort to send all traffic back to the colour with the most');
-    }
-    if (weights.blue === weights.green) {
-        return refuse(`the weights are ${describeWeights(weights)} and no rollout is locked: which colour is stable is unknown; set the weights by hand`);
-    }
-    const stable = weights.blue > weights.green ? 'blue' : 'green';
-    const lock = {
-        rolloutId: config.rolloutId,
-        owner: config.owner,
-        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
-        targetImage: config.revision?.image ?? 'unknown',
-        canaryColour: otherColour(stable),
-        phase: 'rolling-back',
-        stepIndex: 0,
-        startedAt: setup.startedAt,
-    };
-    return start(setup, { lock, weights, state: rollingBack(`abort requested by ${config.owner}; no rollout was locked`, true) });
-}
-async function start(setup, begin) {
-    const { lock, weights, state, resumedFrom } = begin;
-    let acquired;
-    try {
-        acquired = await acquireLock(setup, lock);
-    }
-    catch (error) {
-        // Nothing has changed yet: the lock is the first write, so a failure to write it is a refusal, named as such.
-        return refuse(`could not take the rollout lock: ${errors_errorMessage(error)}`);
-    }
-    if (!acquired.acquired) {
-        const holder = acquired.holder ? describeLock(acquired.holder) : 'nobody (the lock did not stick)';
-        return refuse(`another run took the lock at the same moment: ${holder}`);
-    }
-    const canary = lock.canaryColour;
-    const stable = otherColour(canary);
-    setup.record.update({
-        rolloutId: lock.rolloutId,
-        colours: { stable, canary },
-        revision: {
-            ...setup.record.revision,
-            ...(resumedFrom ? { image: lock.targetImage, modelVersion: lock.modelVersion, taskDefinition: lock.taskDefinition } : {}),
-        },
-    });
-    const shiftedBefore = resumedFrom ? setup.plan.steps.slice(0, resumedFrom.stepIndex).some((step) => step.kind === 'shift') : false;
-    const run = {
-        ...setup,
-        stable,
-        canary,
-        lock,
-        stage: { canaryPercent: weights[canary], startedAt: setup.ports.clock.now() },
-        trafficMoved: weights[canary] > 0 || shiftedBefore,
-        approvedIndex: resumedFrom?.phase === 'paused' ? resumedFrom.stepIndex : undefined,
-    };
-    return { kind: 'start', run, state };
-}
-function refuse(reason) {
-    return { kind: 'stop', status: 'refused', reason };
-}
-//# sourceMappingURL=preflight.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/weights.js
-
-/** The load balancer kept other weights than the ones written, after every attempt. */
-class WeightsNotApplied extends Error {
-    wanted;
-    observed;
-    name = 'WeightsNotApplied';
-    constructor(wanted, observed, attempts) {
-        super(`the listener reports ${describeWeights(observed)} after ${attempts} attempts to set ${describeWeights(wanted)}; ` +
-            'check for another process (or person) changing the listener');
-        this.wanted = wanted;
-        this.observed = observed;
-    }
-}
-/**
- * Converges the listener on `wanted`: read, write if different, read back, and repeat until the read-back
- * matches. Reading first makes it idempotent: re-running a shift that already happened writes nothing.
- */
-async function applyWeights(run, wanted) {
-    const { router, clock, logger } = run.ports;
-    const { attempts, intervalMs } = run.config.weightVerification;
-    let observed = await run.call('read weights', () => router.readWeights());
-    for (let attempt = 1; !sameWeights(observed, wanted); attempt++) {
-        if (attempt > attempts)
-            throw new WeightsNotApplied(wanted, observed, attempts);
-        if (attempt > 1) {
-            logger.warn(`weights read back as ${describeWeights(observed)}, not ${describeWeights(wanted)}; setting them again`);
-            await clock.sleep(intervalMs);
-        }
-        await run.call('set weights', () => router.setWeights(wanted));
-        observed = await run.call('read weights back', () => router.readWeights());
-    }
-    return observed;
-}
-//# sourceMappingURL=weights.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/promote.js
-/**
- * Promote: all traffic on the new colour (verified; normally already so after the plan's last shift and
- * its keep-warm bake), then the old colour scaled down and the lock released.
- */
-
-
-
-
-async function promote(run) {
-    const { fleet, logger } = run.ports;
-    await recordProgress(run, 'promoting', run.lock.stepIndex);
-    await applyWeights(run, weightsFor(run.canary, 100));
-    await run.call(`scale ${run.stable} down`, () => fleet.scale(run.stable, 0));
-    logger.info(`promoted: ${run.canary} takes all traffic; ${run.stable} is scaled down`);
-    await releaseLock(run);
-    return finished('promoted');
-}
-//# sourceMappingURL=promote.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/record.js
-/** Accumulates a record during a run. */
-class RecordBuilder {
-    now;
-    record;
-    steps = [];
-    constructor(base, now) {
-        this.now = now;
-        this.record = { ...base, startedAt: this.iso() };
-    }
-    update(fields) {
-        Object.assign(this.record, fields);
-    }
-    get revision() {
-        return this.record.revision;
-    }
-    startStep(index, kind, canaryPercent) {
-        const step = { index, kind, canaryPercent, startedAt: this.iso() };
-        this.steps.push(step);
-        return new StepRecorder(step, this.now);
-    }
-    startRollback(reason) {
-        this.record.rollback = { reason, startedAt: this.iso() };
-    }
-    rollbackWeightsRestored() {
-        if (this.record.rollback)
-            this.record.rollback = { ...this.record.rollback, weightsRestoredAt: this.iso() };
-    }
-    finish(status, reason, weightsAfter, liveColour) {
-        const finishedAt = this.iso();
-        if (this.record.rollback)
-            this.record.rollback = { ...this.record.rollback, finishedAt };
-        return clean({
-            ...this.record,
-            weightsAfter,
-            liveColour,
-            finishedAt,
-            status,
-            reason,
-            steps: this.steps.map((step) => ({ ...step })),
-        });
-    }
-    iso() {
-        return new Date(this.now()).toISOString();
-    }
-}
-/** Fills in one step's entry. */
-class StepRecorder {
-    step;
-    now;
-    constructor(step, now) {
-        this.step = step;
-        this.now = now;
-    }
-    get canaryPercent() {
-        return this.step.canaryPercent;
-    }
-    setCanaryPercent(percent) {
-        this.step.canaryPercent = percent;
-    }
-    analysed(observation, verdict, colours) {
-        this.step.analyses = (this.step.analyses ?? 0) + 1;
-        this.step.checks = verdict.checks;
-        if (observation.canary)
-            this.step.canary = sideFigures(colours.canary, observation.canary);
-        if (observation.baseline)
-            this.step.baseline = sideFigures(colours.stable, observation.baseline);
-    }
-    extended() {
-        this.step.extensions = (this.step.extensions ?? 0) + 1;
-    }
-    finish(verdict, reason, checks) {
-        const finished = this.now();
-        this.step.finishedAt = new Date(finished).toISOString();
-        this.step.durationMs = finished - Date.parse(this.step.startedAt);
-        if (verdict)
-            this.step.verdict = verdict;
-        if (reason)
-            this.step.reason = reason;
-        if (checks)
-            this.step.checks = checks;
-    }
-}
-function sideFigures(colour, stats) {
-    const { requests, http5xx } = stats;
-    const errorRate = requests !== undefined && requests > 0 && http5xx !== undefined ? http5xx / requests : undefined;
-    return { colour, requests, errorRate, p95Ms: stats.latencyMs.p95 };
-}
-/** Drops undefined fields, so the record reads the same before and after a JSON round trip. */
-function clean(value) {
-    return JSON.parse(JSON.stringify(value));
-}
-//# sourceMappingURL=record.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/rollback.js
-/**
- * Roll back: weights back on the stable colour first and verified, only then the new colour scaled
- * down and the lock released. Every step is idempotent, and the lock records the phase once traffic
- * is safe, so a run killed half-way is finished by the next one.
- */
-
-
-
-
-
-async function rollBack(run, cause) {
-    const { logger, fleet } = run.ports;
-    run.record.startRollback(cause.reason);
-    // The one place a failed rollout is reported, with its evidence: the action turns it into an annotation.
-    if (cause.cancelled)
-        logger.warn(`rolling back to ${run.stable}: ${cause.reason}`);
-    else
-        logger.error(`rolling back to ${run.stable}: ${cause.reason}`);
-    try {
-        const restored = await applyWeights(run, weightsFor(run.canary, 0));
-        run.record.rollbackWeightsRestored();
-        logger.info(`production traffic is back on ${run.stable} (${describeWeights(restored)})`);
-    }
-    catch (error) {
-        const reason = `${cause.reason}; then restoring the weights to ${run.stable} failed: ${errors_errorMessage(error)}`;
-        logger.error(`${reason}. Set the listener to 100% ${run.stable} by hand, or run abort again`);
-        return finished('incomplete', reason);
-    }
-    try {
-        await recordProgress(run, 'rolling-back', run.lock.stepIndex);
-        await run.call(`scale ${run.canary} down`, () => fleet.scale(run.canary, 0));
-        await releaseLock(run);
-    }
-    catch (error) {
-        const reason = `${cause.reason}; traffic is back on ${run.stable}, but cleaning up failed: ${errors_errorMessage(error)}`;
-        logger.error(`${reason}. Run abort again to finish`);
-        return finished('incomplete', reason);
-    }
-    if (cause.cancelled)
-        return finished('aborted', cause.reason);
-    return finished(run.trafficMoved ? 'rolled-back' : 'failed', cause.reason);
-}
-//# sourceMappingURL=rollback.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/run.js
-
-function createSetup(fields) {
-    const { clock, logger } = fields.ports;
-    return {
-        ...fields,
-        startedAt: clock.now(),
-        call: (label, call) => withRetry(label, call, { clock, logger, policy: fields.config.retry }),
-    };
-}
-//# sourceMappingURL=run.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/window.js
-/**
- * The window of complete, published data between `since` (the shift) and `until`, as seen at `now`.
- * The end is never later than `now - publicationDelay`, so late data is neither missed nor read as zero.
- * Undefined when no complete period fits yet: that is "no data", for the caller to treat as inconclusive.
- */
-function metricWindow(input) {
-    const published = Math.min(input.until, input.now - input.publicationDelayMs);
-    const start = input.periodMs > 0 ? Math.ceil(input.since / input.periodMs) * input.periodMs : input.since;
-    const end = input.periodMs > 0 ? Math.floor(published / input.periodMs) * input.periodMs : published;
-    return end > start ? { start, end } : undefined;
-}
-/** How long to wait until everything up to `until` is published. */
-function publicationWaitMs(input) {
-    return Math.max(0, input.until + input.publicationDelayMs - input.now);
-}
-//# sourceMappingURL=window.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/verdict.js
-function checkResult(check, verdict, reason, figures = {}) {
-    return { check, verdict, reason, figures };
-}
-/** Any fail fails; otherwise any inconclusive is inconclusive; only all-pass passes. No checks is no evidence. */
-function combineVerdicts(checks) {
-    const failed = checks.filter((c) => c.verdict === 'fail');
-    if (failed.length > 0)
-        return { verdict: 'fail', reason: reasons(failed), checks };
-    const unsure = checks.filter((c) => c.verdict === 'inconclusive');
-    if (unsure.length > 0)
-        return { verdict: 'inconclusive', reason: reasons(unsure), checks };
-    if (checks.length === 0)
-        return { verdict: 'inconclusive', reason: 'no checks ran, so there is no evidence', checks };
-    return { verdict: 'pass', reason: `all ${checks.length} checks passed`, checks };
-}
-function reasons(checks) {
-    return checks.map((c) => `${c.check}: ${c.reason}`).join('; ');
-}
-/** Formats a ratio as a percentage for messages, e.g. 0.0123 → `1.23%`. */
-function percent(ratio) {
-    return `${(ratio * 100).toFixed(2)}%`;
-}
-/**
- * The highest value the canary may show for a "lower is better" figure (error rate, latency): at most
- * `maxRatio` times the baseline (a ratio of 1 or more: 1.5 allows one and a half times the baseline), and
- * in any case the baseline plus `absoluteFloor`, so that tiny baselines do not turn noise into failures.
- * A value equal to the limit passes; only a value above it fails.
- */
-function regressionLimit(baseline, maxRatio, absoluteFloor) {
-    return Math.max(baseline * maxRatio, baseline + absoluteFloor);
-}
-//# sourceMappingURL=verdict.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/alarms.js
-
-/**
- * One result per named alarm. ALARM fails. An alarm that does not exist fails too: a typo in its
- * name would otherwise silently disable the check. INSUFFICIENT_DATA passes, because each alarm's
- * own missing-data treatment already says whether silence is bad.
- */
-function judgeAlarms(names, statuses) {
-    return names.map((name) => {
-        const check = `alarm ${name}`;
-        const state = statuses.find((status) => status.name === name)?.state;
-        if (state === undefined)
-            return checkResult(check, 'fail', `no alarm named ${name} exists; check the name`, { state });
-        if (state === 'ALARM')
-            return checkResult(check, 'fail', `${name} is in ALARM`, { state });
-        const note = state === 'INSUFFICIENT_DATA' ? ' (insufficient data; the alarm treats that as not alarming)' : '';
-        return checkResult(check, 'pass', `${name} is ${state}${note}`, { state });
-    });
-}
-//# sourceMappingURL=alarms.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/evidence.js
-
-/**
- * Enough requests to judge a side? Too few is inconclusive, never a pass: a canary that took no
- * traffic has proven nothing. A side with no data points at all is reported as such, not as zero.
- */
-function judgeEvidence(input) {
-    const { side, requests, minRequests } = input;
-    const check = `${side} request evidence`;
-    const figures = { requests, minRequests };
-    if (requests === undefined)
-        return checkResult(check, 'inconclusive', `no request data points for the ${side} in the window`, figures);
-    if (requests < minRequests) {
-        return checkResult(check, 'inconclusive', `${requests} ${side} requests, fewer than the ${minRequests} needed to judge`, figures);
-    }
-    return checkResult(check, 'pass', `${requests} ${side} requests (at least ${minRequests})`, figures);
-}
-function judgeable(input) {
-    const { side, requests, minRequests } = input;
-    if (requests === undefined)
-        return { missing: `no ${side} request data points` };
-    if (requests < minRequests)
-        return { missing: `only ${requests} ${side} requests (${minRequests} needed)` };
-    if (input.value === undefined)
-        return { missing: `no ${side} ${input.what} data points` };
-    return { value: input.value };
-}
-/** The side's 5xx rate, when there is enough evidence for one. */
-function errorRateOf(side, counts, minRequests) {
-    const { requests, errors } = counts;
-    const rate = requests !== undefined && errors !== undefined && requests > 0 ? errors / requests : undefined;
-    return judgeable({ side, what: '5xx', value: rate, requests, minRequests });
-}
-//# sourceMappingURL=evidence.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/error-rate.js
-
-
-/** Canary 5xx rate against the baseline over the same window. Fails only past both tolerances. */
-function judgeErrorRate(input) {
-    const check = 'error rate vs baseline';
-    const figures = {
-        canaryRequests: input.canary.requests,
-        canaryErrors: input.canary.errors,
-        baselineRequests: input.baseline.requests,
-        baselineErrors: input.baseline.errors,
-    };
-    const canary = errorRateOf('canary', input.canary, input.minRequests);
-    if ('missing' in canary)
-        return checkResult(check, 'inconclusive', canary.missing, figures);
-    const baseline = errorRateOf('baseline', input.baseline, input.minRequests);
-    if ('missing' in baseline)
-        return checkResult(check, 'inconclusive', baseline.missing, figures);
-    const limit = regressionLimit(baseline.value, input.maxRatio, input.absoluteFloor);
-    const rates = { ...figures, canaryRate: canary.value, baselineRate: baseline.value, limit };
-    const comparison = `canary ${percent(canary.value)} vs baseline ${percent(baseline.value)} (limit ${percent(limit)})`;
-    return canary.value > limit
-        ? checkResult(check, 'fail', `${comparison}: the canary errs more than the baseline`, rates)
-        : checkResult(check, 'pass', comparison, rates);
-}
-//# sourceMappingURL=error-rate.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/hosts.js
-
-/** Unhealthy targets in the canary's target group: more than allowed fails. */
-function judgeUnhealthyHosts(input) {
-    const check = 'unhealthy hosts';
-    const figures = { unhealthyHosts: input.unhealthyHosts, maxUnhealthy: input.maxUnhealthy };
-    if (input.unhealthyHosts === undefined) {
-        return checkResult(check, 'inconclusive', 'no unhealthy-host data points for the canary', figures);
-    }
-    const count = `${input.unhealthyHosts} unhealthy canary hosts (at most ${input.maxUnhealthy} allowed)`;
-    return input.unhealthyHosts > input.maxUnhealthy
-        ? checkResult(check, 'fail', count, figures)
-        : checkResult(check, 'pass', count, figures);
-}
-//# sourceMappingURL=hosts.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/latency.js
-
-
-/** A latency percentile of the canary against the baseline's, over the same window. */
-function judgeLatency(input) {
-    const { percentile, minRequests } = input;
-    const check = `${percentile} latency vs baseline`;
-    const figures = {
-        canaryMs: input.canaryMs,
-        baselineMs: input.baselineMs,
-        canaryRequests: input.canaryRequests,
-        baselineRequests: input.baselineRequests,
-    };
-    const canary = judgeable({ side: 'canary', what: percentile, value: input.canaryMs, requests: input.canaryRequests, minRequests });
-    if ('missing' in canary)
-        return checkResult(check, 'inconclusive', canary.missing, figures);
-    const baseline = judgeable({
-        side: 'baseline',
-        what: percentile,
-        value: input.baselineMs,
-        requests: input.baselineRequests,
-        minRequests,
-    });
-    if ('missing' in baseline)
-        return checkResult(check, 'inconclusive', baseline.missing, figures);
-    const limit = regressionLimit(baseline.value, input.maxRatio, input.absoluteFloorMs);
-    const comparison = `canary ${ms(canary.value)} vs baseline ${ms(baseline.value)} (limit ${ms(limit)})`;
-    return canary.value > limit
-        ? checkResult(check, 'fail', `${comparison}: the canary is slower than the baseline`, { ...figures, limitMs: limit })
-        : checkResult(check, 'pass', comparison, { ...figures, limitMs: limit });
-}
-function ms(value) {
-    return `${Math.round(value)} ms`;
-}
-//# sourceMappingURL=latency.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/probe.js
-
-
-/**
- * Synthetic requests straight to the new colour: a response is bad when it has the wrong status,
- * none at all, or is slower than allowed. No responses at all is no evidence.
- */
-function judgeProbe(responses, expectation) {
-    const check = 'probe';
-    if (responses.length === 0)
-        return checkResult(check, 'inconclusive', 'the probe got no responses back', { sent: 0 });
-    const wrongStatus = responses.filter((r) => r.status !== expectation.expectedStatus);
-    const slow = responses.filter((r) => r.status === expectation.expectedStatus && r.latencyMs > expectation.maxLatencyMs);
-    const bad = wrongStatus.length + slow.length;
-    const slowest = Math.max(...responses.map((r) => r.latencyMs));
-    const figures = { sent: responses.length, wrongStatus: wrongStatus.length, slow: slow.length, slowestMs: slowest };
-    const summary = `${bad} of ${responses.length} bad (${wrongStatus.length} not ${expectation.expectedStatus}, ` +
-        `${slow.length} slower than ${ms(expectation.maxLatencyMs)}; ${expectation.maxFailures} tolerated)`;
-    if (bad <= expectation.maxFailures)
-        return checkResult(check, 'pass', summary, figures);
-    const example = wrongStatus[0];
-    const detail = example ? `; e.g. ${example.status ?? 'no response'}${example.error ? ` (${example.error})` : ''}` : '';
-    return checkResult(check, 'fail', `${summary}${detail}`, figures);
-}
-/**
- * The new side must report the image and model it was given. The endpoint's field names are the
- * service's business, so each expected value is looked for among all the string values of the JSON
- * body; an image is matched by its digest, since a container rarely knows its repository name.
- */
-function judgeVersion(response, expected) {
-    const check = 'version endpoint';
-    if (response.status !== 200) {
-        return checkResult(check, 'fail', `the version endpoint answered ${response.status ?? 'nothing'}, not 200`, {
-            status: response.status,
-        });
-    }
-    let reported;
-    try {
-        reported = stringLeaves(JSON.parse(response.body));
-    }
-    catch {
-        return checkResult(check, 'fail', `the version endpoint did not return JSON: ${response.body.slice(0, 80)}`, {});
-    }
-    const wanted = [
-        ...(expected.image ? [['image', digestOf(expected.image)]] : []),
-        ...(expected.modelVersion ? [['model version', expected.modelVersion]] : []),
-    ];
-    const absent = wanted.filter(([, value]) => !reported.some((leaf) => leaf.includes(value)));
-    const figures = { image: expected.image, modelVersion: expected.modelVersion };
-    if (absent.length > 0) {
-        const list = absent.map(([what, value]) => `${what} ${value}`).join(' and ');
-        return checkResult(check, 'fail', `the new side does not report ${list}; it reports ${response.body.slice(0, 200)}`, figures);
-    }
-    return checkResult(check, 'pass', `the new side reports ${wanted.map(([what, v]) => `${what} ${v}`).join(', ') || 'a version'}`, figures);
-}
-function digestOf(image) {
-    const at = image.indexOf('@');
-    return at === -1 ? image : image.slice(at + 1);
-}
-function stringLeaves(value) {
-    if (typeof value === 'string')
-        return [value];
-    if (typeof value === 'number')
-        return [String(value)];
-    if (Array.isArray(value))
-        return value.flatMap(stringLeaves);
-    if (value !== null && typeof value === 'object')
-        return Object.values(value).flatMap(stringLeaves);
-    return [];
-}
-//# sourceMappingURL=probe.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/slo.js
-
-
-
-/** The canary's 5xx rate against an absolute ceiling, whatever the baseline does. */
-function judgeErrorRateSlo(input) {
-    const check = '5xx rate SLO';
-    const figures = { requests: input.requests, errors: input.errors, maxRate: input.maxRate };
-    const rate = errorRateOf('canary', input, input.minRequests);
-    if ('missing' in rate)
-        return checkResult(check, 'inconclusive', rate.missing, figures);
-    const comparison = `canary ${percent(rate.value)} (SLO ${percent(input.maxRate)})`;
-    return rate.value > input.maxRate
-        ? checkResult(check, 'fail', `${comparison}: above the SLO`, { ...figures, rate: rate.value })
-        : checkResult(check, 'pass', comparison, { ...figures, rate: rate.value });
-}
-/** A canary latency percentile against an absolute ceiling. */
-function judgeLatencySlo(input) {
-    const check = `${input.percentile} latency SLO`;
-    const figures = { valueMs: input.valueMs, maxMs: input.maxMs, requests: input.requests };
-    const latency = judgeable({
-        side: 'canary',
-        what: input.percentile,
-        value: input.valueMs,
-        requests: input.requests,
-        minRequests: input.minRequests,
-    });
-    if ('missing' in latency)
-        return checkResult(check, 'inconclusive', latency.missing, figures);
-    const comparison = `canary ${ms(latency.value)} (SLO ${ms(input.maxMs)})`;
-    return latency.value > input.maxMs
-        ? checkResult(check, 'fail', `${comparison}: above the SLO`, figures)
-        : checkResult(check, 'pass', comparison, figures);
-}
-//# sourceMappingURL=slo.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/user-metrics.js
-
-/** Missing data is inconclusive, never zero and never a pass. */
-function judgeUserMetric(check, values) {
-    const name = `metric ${check.name}`;
-    const figures = { canary: values.canary, baseline: values.baseline };
-    if (values.canary === undefined)
-        return checkResult(name, 'inconclusive', 'no data points for the canary', figures);
-    if (check.kind === 'threshold')
-        return judgeThreshold(name, check, values.canary, figures);
-    if (values.baseline === undefined)
-        return checkResult(name, 'inconclusive', 'no data points for the baseline', figures);
-    const baseline = values.baseline;
-    // The allowance is relative to the baseline's magnitude, so it also works for metrics that can be negative;
-    // for a positive baseline the limit is exactly maxRatio × baseline (lower is better) or baseline / maxRatio.
-    const share = check.better === 'higher' ? 1 - 1 / check.maxRatio : check.maxRatio - 1;
-    const allowance = Math.max(Math.abs(baseline) * share, check.absoluteFloor ?? 0);
-    const limit = check.better === 'higher' ? baseline - allowance : baseline + allowance;
-    const worse = check.better === 'higher' ? values.canary < limit : values.canary > limit;
-    const comparison = `canary ${values.canary} vs baseline ${baseline} (${check.better} is better, limit ${limit})`;
-    return worse
-        ? checkResult(name, 'fail', `${comparison}: the canary is worse`, { ...figures, limit })
-        : checkResult(name, 'pass', comparison, { ...figures, limit });
-}
-function judgeThreshold(name, check, value, figures) {
-    const bounds = { ...figures, min: check.min, max: check.max };
-    if (check.min !== undefined && value < check.min) {
-        return checkResult(name, 'fail', `canary ${value} is below the minimum ${check.min}`, bounds);
-    }
-    if (check.max !== undefined && value > check.max) {
-        return checkResult(name, 'fail', `canary ${value} is above the maximum ${check.max}`, bounds);
-    }
-    return checkResult(name, 'pass', `canary ${value} is within ${check.min ?? '-∞'}..${check.max ?? '∞'}`, bounds);
-}
-//# sourceMappingURL=user-metrics.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/analysis/evaluate.js
-
-
-
-
-
-
-
-
-
-function evaluateStage(observation, config) {
-    return combineVerdicts([
-        ...metricChecks(observation, config),
-        ...judgeAlarms(config.alarms ?? [], observation.alarms),
-        ...(config.probe && observation.probe ? [judgeProbe(observation.probe, config.probe)] : []),
-    ]);
-}
-function metricChecks(observation, config) {
-    const { window, canary, baseline } = observation;
-    if (window === undefined || canary === undefined) {
-        return [
-            checkResult('metric window', 'inconclusive', `no complete window of published metrics yet (they are published ${ms(config.publicationDelayMs)} late)`),
-        ];
-    }
-    const { minRequests } = config;
-    const checks = [judgeEvidence({ side: 'canary', requests: canary.requests, minRequests })];
-    if (baseline !== undefined) {
-        checks.push(judgeEvidence({ side: 'baseline', requests: baseline.requests, minRequests }));
-        if (config.errorRate) {
-            checks.push(judgeErrorRate({
-                canary: { requests: canary.requests, errors: canary.http5xx },
-                baseline: { requests: baseline.requests, errors: baseline.http5xx },
-                ...config.errorRate,
-                minRequests,
-            }));
-        }
-        checks.push(...latencyComparisons(canary, baseline, config));
-    }
-    const slo = config.slo ?? {};
-    if (slo.max5xxRate !== undefined) {
-        checks.push(judgeErrorRateSlo({ requests: canary.requests, errors: canary.http5xx, maxRate: slo.max5xxRate, minRequests }));
-    }
-    for (const [percentile, maxMs] of [
-        ['p95', slo.maxP95Ms],
-        ['p99', slo.maxP99Ms],
-    ]) {
-        if (maxMs !== undefined) {
-            checks.push(judgeLatencySlo({ percentile, valueMs: canary.latencyMs[percentile], maxMs, requests: canary.requests, minRequests }));
-        }
-    }
-    if (config.maxUnhealthyHosts !== undefined) {
-        checks.push(judgeUnhealthyHosts({ unhealthyHosts: canary.unhealthyHosts, maxUnhealthy: config.maxUnhealthyHosts }));
-    }
-    for (const { check, values } of observation.userMetrics) {
-        // A comparison needs a baseline taking traffic; at 100% only thresholds still apply.
-        if (check.kind === 'relative' && baseline === undefined)
-            continue;
-        checks.push(judgeUserMetric(check, values));
-    }
-    return checks;
-}
-function latencyComparisons(canary, baseline, config) {
-    const latency = config.latency;
-    if (!latency)
-        return [];
-    return latency.percentiles.map((percentile) => judgeLatency({
-        percentile,
-        canaryMs: canary.latencyMs[percentile],
-        baselineMs: baseline.latencyMs[percentile],
-        canaryRequests: canary.requests,
-        baselineRequests: baseline.requests,
-        maxRatio: latency.maxRatio,
-        absoluteFloorMs: latency.absoluteFloorMs,
-        minRequests: config.minRequests,
-    }));
-}
-//# sourceMappingURL=evaluate.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/observe.js
-/**
- * Gathers what one analysis judges, from the ports, then hands it to the pure decision in
- * analysis/evaluate.ts. Metrics are read over the same window for both sides.
- */
-
-
-/** Judges the current stage on data published up to `until` (clamped to what is published by now). */
-async function judgeStage(run, until) {
-    const stage = run.stage;
-    const { analysis } = run.config;
-    const { publicationDelayMs, periodMs } = analysis;
-    const window = metricWindow({ since: stage.startedAt, until, now: run.ports.clock.now(), publicationDelayMs, periodMs });
-    const comparing = stage.canaryPercent < 100;
-    const [canary, baseline, userMetrics] = window
-        ? await Promise.all([
-            run.call('read canary metrics', () => run.ports.metrics.trafficStats(run.canary, window)),
-            comparing ? run.call('read baseline metrics', () => run.ports.metrics.trafficStats(run.stable, window)) : undefined,
-            readUserMetrics(run, window, comparing),
-        ])
-        : [undefined, undefined, []];
-    const alarmNames = analysis.alarms ?? [];
-    const alarms = alarmNames.length > 0 ? await run.call('read alarms', () => run.ports.metrics.alarmStates(alarmNames)) : [];
-    const probe = await probeCanary(run);
-    const observation = { canaryPercent: stage.canaryPercent, window, canary, baseline, alarms, userMetrics, probe };
-    return { observation, verdict: evaluateStage(observation, analysis) };
-}
-async function readUserMetrics(run, window, comparing) {
-    const { metrics } = run.ports;
-    return Promise.all((run.config.analysis.userMetrics ?? []).map(async (check) => {
-        const canary = await run.call(`read metric ${check.name}`, () => metrics.userMetric(check.query, { colour: run.canary, role: 'canary' }, window));
-        const baseline = check.kind === 'relative' && comparing
-            ? await run.call(`read metric ${check.name}`, () => metrics.userMetric(check.query, { colour: run.stable, role: 'baseline' }, window))
-            : undefined;
-        return { check, values: { canary, baseline } };
-    }));
-}
-async function probeCanary(run) {
-    const { probe } = run.ports;
-    const spec = run.config.analysis.probe;
-    if (!probe || !spec)
-        return undefined;
-    return run.call('probe the new colour', () => probe.send(spec.request));
-}
-/** Between full analyses: only the probe through the test listener, judged on its own. */
-async function judgeProbeOnly(run) {
-    const spec = run.config.analysis.probe;
-    const probe = await probeCanary(run);
-    if (!spec || !probe)
-        return undefined;
-    const observation = {
-        canaryPercent: run.stage.canaryPercent,
-        window: undefined,
-        canary: undefined,
-        baseline: undefined,
-        alarms: [],
-        userMetrics: [],
-        probe,
-    };
-    return { observation, verdict: combineVerdicts([judgeProbe(probe, spec)]) };
-}
-//# sourceMappingURL=observe.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/bake.js
-
-async function bake(run, durationMs, step) {
-    const { clock } = run.ports;
-    const interval = run.plan.analysisIntervalMs;
-    const probeEvery = run.config.analysis.probe?.intervalMs ?? 0;
-    // Probes between analyses only when they come more often than the analyses themselves.
-    const probing = probeEvery > 0 && (interval === 0 || probeEvery < interval);
-    const tick = probing ? probeEvery : interval;
-    const end = clock.now() + durationMs;
-    let nextAnalysis = clock.now() + interval;
-    for (let now = clock.now(); now < end; now = clock.now()) {
-        await clock.sleep(tick > 0 ? Math.min(tick, end - now) : end - now, run.signal);
-        if (run.signal.aborted)
-            return { kind: 'cancelled' };
-        if (tick === 0 || clock.now() >= end)
-            continue;
-        if (interval > 0 && clock.now() >= nextAnalysis) {
-            nextAnalysis += interval;
-            const { observation, verdict } = await judgeStage(run, clock.now());
-            step.analysed(observation, verdict, run);
-            if (verdict.verdict === 'fail')
-                return { kind: 'failed', verdict };
-        }
-        else if (probing) {
-            const judgement = await judgeProbeOnly(run);
-            // A passing probe between analyses is not recorded: the step's figures come from full analyses.
-            if (judgement?.verdict.verdict === 'fail') {
-                step.analysed(judgement.observation, judgement.verdict, run);
-                return { kind: 'failed', verdict: judgement.verdict };
-            }
-        }
-    }
-    return { kind: 'baked' };
-}
-//# sourceMappingURL=bake.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/analyse.js
-
-
-
-
-async function analyseGate(run, step) {
-    const { clock, logger } = run.ports;
-    const policy = run.plan.onInconclusive;
-    for (let extensions = 0;; extensions++) {
-        const until = clock.now();
-        // Waiting for the window's last data to be published is still time at this weight: keep analysing.
-        const waited = await bake(run, publicationWaitMs({ until, now: clock.now(), publicationDelayMs: run.config.analysis.publicationDelayMs }), step);
-        if (waited.kind === 'cancelled')
-            return waited;
-        if (waited.kind === 'failed')
-            return { kind: 'failed', verdict: waited.verdict, reason: waited.verdict.reason };
-        const { observation, verdict } = await judgeStage(run, until);
-        step.analysed(observation, verdict, run);
-        if (verdict.verdict === 'pass')
-            return { kind: 'passed', verdict };
-        if (verdict.verdict === 'fail')
-            return { kind: 'failed', verdict, reason: verdict.reason };
-        if (policy.action === 'fail')
-            return { kind: 'failed', verdict, reason: `inconclusive, and the policy fails on that: ${verdict.reason}` };
-        if (extensions >= policy.maxExtensions) {
-            return { kind: 'failed', verdict, reason: `still inconclusive after ${extensions} extensions: ${verdict.reason}` };
-        }
-        logger.warn(`inconclusive (${verdict.reason}); baking ${duration_formatDuration(policy.extensionMs)} more (extension ${extensions + 1} of ${policy.maxExtensions})`);
-        step.extended();
-        const extended = await bake(run, policy.extensionMs, step);
-        if (extended.kind === 'cancelled')
-            return extended;
-        if (extended.kind === 'failed')
-            return { kind: 'failed', verdict: extended.verdict, reason: extended.verdict.reason };
-    }
-}
-//# sourceMappingURL=analyse.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/smoke.js
-/** Smoke checks through the test listener: the new colour answers as expected and reports the right version. */
-
-async function smoke(run) {
-    const { probe } = run.ports;
-    const spec = run.config.smoke;
-    if (!probe || !spec)
-        throw new Error('a smoke step needs smoke checks and a Probe port');
-    const responses = await run.call('smoke requests', () => probe.send(spec.request));
-    const checks = [judgeProbe(responses, spec)];
-    if (spec.versionPath !== undefined) {
-        const path = spec.versionPath;
-        const body = await run.call('read version', () => probe.read(path, spec.request.timeoutMs));
-        checks.push(judgeVersion(body, { image: run.lock.targetImage, modelVersion: run.lock.modelVersion }));
-    }
-    return combineVerdicts(checks);
-}
-//# sourceMappingURL=smoke.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/steps.js
-/** One plan step at a time: each returns the engine's next state. */
-
-
-
-
-
-
-
-const CANCELLED = 'the job was cancelled';
-async function runStep(run, index) {
-    const step = run.plan.steps[index];
-    if (!step)
-        return { name: 'promoting' };
-    await recordProgress(run, 'stepping', index);
-    const recorder = run.record.startStep(index, step.kind, run.stage.canaryPercent);
-    const outcome = await perform(run, step, index, recorder);
-    if (outcome.name === 'next') {
-        return index + 1 < run.plan.steps.length ? { name: 'stepping', index: index + 1 } : { name: 'promoting' };
-    }
-    return outcome;
-}
-const NEXT = { name: 'next' };
-async function perform(run, step, index, recorder) {
-    const { logger, clock } = run.ports;
-    switch (step.kind) {
-        case 'shift': {
-            await applyWeights(run, weightsFor(run.canary, step.canaryPercent));
-            run.stage = { canaryPercent: step.canaryPercent, startedAt: clock.now() };
-            run.trafficMoved ||= step.canaryPercent > 0;
-            recorder.setCanaryPercent(step.canaryPercent);
-            recorder.finish('pass', `${step.canaryPercent}% of production traffic on ${run.canary}, verified`);
-            logger.info(`${step.canaryPercent}% of production traffic on ${run.canary}`);
-            return NEXT;
-        }
-        case 'bake': {
-            const outcome = await bake(run, bakeBeforeGate(run, index, step.durationMs), recorder);
-            if (outcome.kind === 'cancelled')
-                return cancelled(recorder);
-            if (outcome.kind === 'failed')
-                return judgedFail(recorder, outcome.verdict.reason, `failed during the bake at ${recorder.canaryPercent}%`);
-            // Mid-bake analyses may only fail a step; concluding is the analysis gate's job.
-            recorder.finish(undefined, run.plan.analysisIntervalMs > 0 ? 'no interval analysis failed' : undefined);
-            return NEXT;
-        }
-        case 'analyse': {
-            const outcome = await analyseGate(run, recorder);
-            if (outcome.kind === 'cancelled')
-                return cancelled(recorder);
-            if (outcome.kind === 'failed')
-                return judgedFail(recorder, outcome.reason, `failed the analysis at ${recorder.canaryPercent}%`);
-            recorder.finish('pass', outcome.verdict.reason);
-            logger.info(`analysis at ${recorder.canaryPercent}% passed: ${outcome.verdict.reason}`);
-            return NEXT;
-        }
-        case 'smoke': {
-            const verdict = await smoke(run);
-            recorder.finish(verdict.verdict, verdict.reason, verdict.checks);
-            if (verdict.verdict === 'pass')
-                return NEXT;
-            return rollingBack(`smoke checks did not pass: ${verdict.reason}`);
-        }
-        case 'await-approval': {
-            if (run.approvedIndex === index || run.mode === 'promote') {
-                recorder.finish('pass', `approved by ${run.config.owner}`);
-                return NEXT;
-            }
-            await recordProgress(run, 'paused', index);
-            recorder.finish(undefined, 'waiting for approval');
-            logger.info('waiting for approval: run again with mode resume to go on, or abort to roll back');
-            return finished('paused', `waiting for approval at step ${index + 1}; resume or abort`);
-        }
-    }
-}
-/**
- * A step holds its weight for its bake time. When an analysis gate follows, the gate's wait for the
- * last metrics to be published is part of that time (and keeps analysing at the interval), so the
- * publication delay is not added to every step: with ALB metrics minutes late, it would otherwise
- * dominate a rollout's duration.
- */
-function bakeBeforeGate(run, index, durationMs) {
-    if (run.plan.steps[index + 1]?.kind !== 'analyse')
-        return durationMs;
-    return Math.max(Math.min(run.plan.analysisIntervalMs, durationMs), durationMs - run.config.analysis.publicationDelayMs);
-}
-function judgedFail(recorder, reason, where) {
-    recorder.finish('fail', reason);
-    return rollingBack(`${where}: ${reason}`);
-}
-function cancelled(recorder) {
-    recorder.finish(undefined, CANCELLED);
-    return rollingBack(CANCELLED, true);
-}
-//# sourceMappingURL=steps.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/run-rollout.js
-/**
- * The rollout engine: preflight, then a loop over explicit states until the rollout is finished.
- * Each state's handler (engine/*.ts) returns the next state; errors thrown by ports become a
- * rollback, cancellation becomes an abort, and the result is always a deployment record.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function runRollout(options) {
-    const config = resolveConfig(options.config);
-    const { plan, ports, mode } = options;
-    const record = new RecordBuilder({
-        rolloutId: config.rolloutId,
-        strategy: plan.strategy,
-        mode,
-        owner: config.owner,
-        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
-        revision: { image: config.revision?.image, modelVersion: config.revision?.modelVersion },
-    }, () => ports.clock.now());
-    const setup = createSetup({ plan, config, ports, mode, record, signal: options.signal ?? new AbortController().signal });
-    const outcome = await ports.logger.group('Preflight', () => safePreflight(setup));
-    if (outcome.kind === 'stop') {
-        if (outcome.status === 'refused')
-            ports.logger.error(`refused: ${outcome.reason}`);
-        else
-            ports.logger.info(outcome.reason);
-        return finish(setup, { status: outcome.status, reason: outcome.reason });
-    }
-    const { run } = outcome;
-    let state = outcome.state;
-    while (state.name !== 'finished') {
-        const current = state;
-        state = await ports.logger.group(title(run, current), () => advance(run, current));
-    }
-    ports.logger.info(`rollout ${run.lock.rolloutId}: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
-    return finish(run, state);
-}
-async function safePreflight(setup) {
-    try {
-        return await preflight(setup);
-    }
-    catch (error) {
-        return { kind: 'stop', status: 'refused', reason: `preflight could not read the current state: ${errors_errorMessage(error)}` };
-    }
-}
-async function advance(run, state) {
-    if (isForward(state)) {
-        if (run.signal.aborted)
-            return rollingBack('the job was cancelled', true);
-        const budget = run.config.timeBudgetMs;
-        const reserve = rollbackReserveMs(durationAllowances(run.config));
-        if (budget !== undefined && run.ports.clock.now() - run.startedAt > budget - reserve) {
-            return rollingBack(`the time budget of ${duration_formatDuration(budget)} is running out (keeping ${duration_formatDuration(reserve)} to roll back)`);
-        }
-    }
-    try {
-        switch (state.name) {
-            case 'deploying':
-                return await deploy(run);
-            case 'stepping':
-                return await runStep(run, state.index);
-            case 'promoting':
-                return await promote(run);
-            case 'rolling-back':
-                return await rollBack(run, state.cause);
-        }
-    }
-    catch (error) {
-        if (isForward(state) && !(error instanceof LockLost))
-            return rollingBack(`${title(run, state)} failed: ${errors_errorMessage(error)}`);
-        // Another run owning the rollout now, or a failure after the judging is over: touching the
-        // weights would fight that run or undo a good promotion, so stop and leave the lock for a re-run.
-        const reason = error instanceof LockLost
-            ? `stopped: ${error.message}`
-            : `${title(run, state)} failed: ${errors_errorMessage(error)}; run again with mode resume or abort`;
-        run.ports.logger.error(reason);
-        return finished('incomplete', reason);
-    }
-}
-function title(run, state) {
-    switch (state.name) {
-        case 'deploying':
-            return `Deploy ${run.lock.targetImage} to ${run.canary}`;
-        case 'stepping': {
-            const step = run.plan.steps[state.index];
-            const what = step?.kind === 'shift'
-                ? `shift to ${step.canaryPercent}%`
-                : step?.kind === 'bake'
-                    ? `bake ${duration_formatDuration(step.durationMs)}`
-                    : step?.kind;
-            return `Step ${state.index + 1} of ${run.plan.steps.length}: ${what}`;
-        }
-        case 'promoting':
-            return `Promote ${run.canary}`;
-        case 'rolling-back':
-            return `Roll back to ${run.stable}`;
-        case 'finished':
-            return state.status;
-    }
-}
-/** Reads the weights one last time for the record; a failure to read them is noted, never fatal. */
-async function finish(setup, state) {
-    let weightsAfter;
-    try {
-        weightsAfter = await setup.call('read final weights', () => setup.ports.router.readWeights());
-    }
-    catch (error) {
-        setup.ports.logger.warn(`could not read the final weights for the record: ${errors_errorMessage(error)}`);
-    }
-    return setup.record.finish(state.status, state.reason, weightsAfter, weightsAfter && liveColourOf(weightsAfter));
-}
-//# sourceMappingURL=run-rollout.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/report.js
-/**
- * Pure rendering of a deployment record's step table, as Markdown (job summary) and plain text
- * (logs, the rehearsal). One row per step: weight, duration, requests, canary vs baseline error
- * rate and p95, verdict.
- */
-
-const HEADERS = [
-    'step',
-    'weight',
-    'duration',
-    'requests (canary / baseline)',
-    'error rate (canary vs baseline)',
-    'p95 (canary vs baseline)',
-    'verdict',
-];
-function stepRows(record) {
-    const steps = record.steps.map((step) => [
-        `${step.index + 1}. ${stepName(step)}`,
-        `${step.canaryPercent}%`,
-        step.durationMs === undefined ? 'running' : duration_formatDuration(step.durationMs),
-        pair(step, (side) => (side.requests === undefined ? '–' : String(side.requests)), ' / '),
-        pair(step, (side) => (side.errorRate === undefined ? '–' : `${(side.errorRate * 100).toFixed(2)}%`), ' vs '),
-        pair(step, (side) => (side.p95Ms === undefined ? '–' : `${Math.round(side.p95Ms)} ms`), ' vs '),
-        verdictCell(step),
-    ]);
-    return record.rollback ? [...steps, rollbackRow(record.rollback)] : steps;
-}
-/** The rollback as a last row: its duration is the time from the decision to a clean state. */
-function rollbackRow(rollback) {
-    const duration = rollback.finishedAt ? duration_formatDuration(Date.parse(rollback.finishedAt) - Date.parse(rollback.startedAt)) : 'running';
-    const restored = rollback.weightsRestoredAt
-        ? `weights restored after ${duration_formatDuration(Date.parse(rollback.weightsRestoredAt) - Date.parse(rollback.startedAt))}`
-        : 'weights not restored';
-    return ['rollback', '0%', duration, '', '', '', restored];
-}
-function renderMarkdownReport(record) {
-    const line = (cells) => `| ${cells.map(report_escapeCell).join(' | ')} |`;
-    const table = [line(HEADERS), line(HEADERS.map(() => '---')), ...stepRows(record).map(line)].join('\n');
-    return [`**${headline(record)}**`, ...(record.reason ? [`> ${record.reason}`] : []), '', table].join('\n');
-}
-function renderTextReport(record) {
-    const rows = [HEADERS, ...stepRows(record)];
-    const widths = HEADERS.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-    const render = (row) => row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd();
-    const table = [render(HEADERS), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(render)];
-    return [headline(record), ...(record.reason ? [record.reason] : []), '', ...table].join('\n');
-}
-function headline(record) {
-    const image = record.revision.image ?? 'unknown image';
-    const colours = record.colours ? ` (${record.colours.stable} → ${record.colours.canary})` : '';
-    return `${record.strategy} rollout ${record.rolloutId} of ${image}${colours}: ${record.status}`;
-}
-function stepName(step) {
-    const extensions = step.extensions ? `, extended ×${step.extensions}` : '';
-    const analyses = step.analyses ? ` (${step.analyses} ${step.analyses === 1 ? 'analysis' : 'analyses'}${extensions})` : '';
-    return `${step.kind}${analyses}`;
-}
-function pair(step, show, separator) {
-    if (!step.canary && !step.baseline)
-        return '';
-    return [step.canary, step.baseline].map((side) => (side ? show(side) : '–')).join(separator);
-}
-function verdictCell(step) {
-    if (!step.verdict)
-        return step.reason ?? '';
-    return step.verdict === 'pass' || !step.reason ? step.verdict : `${step.verdict}: ${step.reason}`;
-}
-function report_escapeCell(value) {
-    return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-//# sourceMappingURL=report.js.map
-;// CONCATENATED MODULE: ../../packages/rollout/lib/index.js
-
-
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ../../packages/aws/lib/test-listener.js
 /**
  * Keeps the test listener on the side being deployed. The idle colour flips with every promotion,

@@ -73769,7 +73769,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3239);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5063);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -73778,7 +73778,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3239:
+/***/ 5063:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76732,21 +76732,40 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ../../packages/action-kit/lib/errors.js
+;// CONCATENATED MODULE: ../../packages/rollout/lib/format.js
 /**
- * An input that failed validation. The message always names the input, the value
- * that was given and what is allowed, so the user can fix the workflow file at once.
+ * Pure text formatting shared by the rollout's reports and the actions' messages and summaries: one
+ * duration format, one way to take the message of anything thrown, one Markdown and one plain-text table.
  */
-class errors_InputError extends Error {
-    input;
-    name = 'InputError';
-    constructor(input, detail) {
-        super(`input '${input}': ${detail}`);
-        this.input = input;
+/**
+ * The inverse of the actions' duration parser, so that a duration quoted in a message can be pasted back
+ * into an input: 5400000 → `1h30m`, 1500 → `1s500ms`. Measured durations read better rounded:
+ * `second` rounds anything from one second up to whole seconds (12345 → `12s`); below a second both
+ * precisions show milliseconds.
+ */
+function format_formatDuration(ms, precision = 'exact') {
+    if (!Number.isFinite(ms) || ms < 0)
+        return `${ms}ms`;
+    let rest = Math.round(precision === 'second' && ms >= 1_000 ? Math.round(ms / 1_000) * 1_000 : ms);
+    if (rest === 0)
+        return '0s';
+    const parts = [];
+    for (const [unit, size] of [
+        ['h', 3_600_000],
+        ['m', 60_000],
+        ['s', 1_000],
+    ]) {
+        const count = Math.floor(rest / size);
+        if (count > 0)
+            parts.push(`${count}${unit}`);
+        rest -= count * size;
     }
+    if (rest > 0)
+        parts.push(`${rest}ms`);
+    return parts.join('');
 }
 /** The message of anything thrown, without the noise of `Error: ` prefixes or `[object Object]`. */
-function errorMessage(error) {
+function format_errorMessage(error) {
     if (error instanceof Error)
         return error.message || error.name;
     if (typeof error === 'string')
@@ -76761,6 +76780,930 @@ function errorMessage(error) {
         return String(error);
     }
 }
+function cellText(value) {
+    return value === null || value === undefined ? '–' : String(value);
+}
+/** Escapes the characters that would break a Markdown table cell; a missing value reads `–`. */
+function escapeCell(value) {
+    return cellText(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function markdownTable(headers, rows) {
+    const line = (cells) => `| ${cells.map(escapeCell).join(' | ')} |`;
+    return [line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+/** Plain-text table for logs and terminals, columns padded to their widest cell. */
+function textTable(headers, rows) {
+    const all = [headers, ...rows].map((row) => row.map(cellText));
+    const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
+    const render = (row) => row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd();
+    return [render(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(render)].join('\n');
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/config.js
+
+const DEFAULT_HEALTH_WAIT = { timeoutMs: 10 * 60_000, pollIntervalMs: 5_000 };
+const DEFAULT_WEIGHT_VERIFICATION = { attempts: 5, intervalMs: 2_000 };
+const DEFAULT_RETRY_POLICY = { maxAttempts: 6, initialDelayMs: 500, maxDelayMs: 15_000 };
+function config_resolveConfig(config) {
+    return {
+        ...config,
+        health: config.health ?? DEFAULT_HEALTH_WAIT,
+        weightVerification: config.weightVerification ?? DEFAULT_WEIGHT_VERIFICATION,
+        retry: config.retry ?? DEFAULT_RETRY_POLICY,
+    };
+}
+/** What each part of a rollout may take at worst under this configuration, for the time budget. */
+function config_durationAllowances(rolloutConfig) {
+    const config = config_resolveConfig(rolloutConfig);
+    return {
+        deployMs: config.health.timeoutMs,
+        publicationDelayMs: config.analysis.publicationDelayMs + config.analysis.periodMs,
+        weightsMs: config.weightVerification.attempts * config.weightVerification.intervalMs,
+        smokeMs: config.smoke ? config.smoke.request.count * config.smoke.request.timeoutMs : 0,
+        retryMs: worstCaseBackoffMs(config.retry),
+    };
+}
+//# sourceMappingURL=config.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/lock.js
+/** Another run took the lock over (a forced take-over): this run must stop changing anything. */
+class lock_LockLost extends Error {
+    name = 'LockLost';
+    constructor(holder) {
+        super(`the lock was taken over by ${lock_describeLock(holder)}`);
+    }
+}
+function lock_describeLock(lock) {
+    const run = lock.runUrl ? ` (${lock.runUrl})` : '';
+    return (`rollout ${lock.rolloutId} by ${lock.owner}${run} of ${lock.targetImage} to ${lock.canaryColour}, ` +
+        `${lock.phase} at step ${lock.stepIndex + 1}, started ${new Date(lock.startedAt).toISOString()}`);
+}
+function isSameHolder(a, b) {
+    return a.rolloutId === b.rolloutId && a.owner === b.owner;
+}
+/** Writes the lock and reads it back; another run that wrote in between wins, and this one is refused. */
+async function lock_acquireLock(run, lock) {
+    const { state } = run.ports;
+    await run.call('write lock', () => state.write(lock));
+    const stored = await run.call('read lock back', () => state.read());
+    return stored && isSameHolder(stored, lock) ? { acquired: true } : { acquired: false, holder: stored };
+}
+/** Records progress, after checking that the lock is still this run's. */
+async function lock_recordProgress(run, phase, stepIndex) {
+    const { state } = run.ports;
+    const stored = await run.call('read lock', () => state.read());
+    if (stored && !isSameHolder(stored, run.lock))
+        throw new lock_LockLost(stored);
+    if (stored && stored.phase === phase && stored.stepIndex === stepIndex)
+        return;
+    const next = { ...run.lock, phase, stepIndex };
+    await run.call('update lock', () => state.write(next));
+    run.lock = next;
+}
+/** Removes the lock if it is still this run's; a lock already gone is fine (release is idempotent). */
+async function lock_releaseLock(run) {
+    const { state } = run.ports;
+    const stored = await run.call('read lock', () => state.read());
+    if (stored === undefined)
+        return;
+    if (!isSameHolder(stored, run.lock))
+        throw new lock_LockLost(stored);
+    await run.call('remove lock', () => state.clear());
+}
+//# sourceMappingURL=lock.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/deploy.js
+/**
+ * Deploy to the idle colour and wait until it is healthy, before any production traffic moves.
+ * Re-entrant: the Fleet port reuses an identical task definition and the service update is idempotent.
+ */
+
+
+
+async function deploy_deploy(run) {
+    const { fleet, clock, logger } = run.ports;
+    const { config, stable, canary } = run;
+    const revision = config.revision;
+    if (!revision)
+        throw new Error('deploying needs the revision to deploy');
+    await recordProgress(run, 'deploying', 0);
+    const desiredCount = await run.call('read live desired count', () => fleet.desiredCount(stable));
+    if (desiredCount < 1) {
+        return rollingBack(`the live ${stable} service has a desired count of ${desiredCount}; scale it up before rolling out`);
+    }
+    const since = clock.now();
+    const prepared = await run.call('deploy revision', () => fleet.deploy({ from: stable, to: canary, revision, desiredCount }));
+    run.record.update({
+        revision: { ...run.record.revision, taskDefinition: prepared.taskDefinition, taskDefinitionReused: prepared.reused },
+    });
+    // Kept with the lock from the next progress write on, so a later run (resume, promote) reports it too.
+    run.lock = { ...run.lock, taskDefinition: prepared.taskDefinition };
+    logger.info(`${canary} runs ${prepared.taskDefinition} (${prepared.reused ? 'reused an identical revision' : 'registered'}), ` +
+        `${desiredCount} tasks like ${stable}`);
+    const deadline = since + config.health.timeoutMs;
+    for (;;) {
+        const health = await run.call('read health', () => fleet.health(canary, since));
+        if (health.stoppedTasks.length > 0) {
+            return rollingBack(`tasks of ${revision.image} stopped on ${canary} before taking traffic: ${describeStoppedTasks(health.stoppedTasks)}`);
+        }
+        if (isHealthy(health)) {
+            logger.info(`${canary} is healthy: ${health.healthyTargets} healthy targets of ${health.desiredCount}`);
+            return { name: 'stepping', index: 0 };
+        }
+        if (clock.now() >= deadline) {
+            return rollingBack(`${canary} was not healthy within ${formatDuration(config.health.timeoutMs)}: ${health.runningCount} of ` +
+                `${health.desiredCount} tasks running, ${health.healthyTargets} healthy targets; check the target group health check`);
+        }
+        await clock.sleep(Math.min(config.health.pollIntervalMs, deadline - clock.now()), run.signal);
+        if (run.signal.aborted)
+            return rollingBack('the job was cancelled while the new colour started', true);
+    }
+}
+function isHealthy(health) {
+    return health.desiredCount > 0 && health.runningCount >= health.desiredCount && health.healthyTargets >= health.desiredCount;
+}
+/** `task 1a2b: Essential container in task exited (app exit code 137: OutOfMemoryError)`, for each stopped task. */
+function describeStoppedTasks(tasks) {
+    return tasks
+        .map((task) => {
+        const containers = task.containers
+            .map((c) => `${c.name} exit code ${c.exitCode ?? 'none'}${c.reason ? `: ${c.reason}` : ''}`)
+            .join(', ');
+        return `task ${task.taskId}: ${task.stoppedReason}${containers ? ` (${containers})` : ''}`;
+    })
+        .join('; ');
+}
+//# sourceMappingURL=deploy.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/plan.js
+/**
+ * A rollout plan is data: an ordered list of steps the engine interprets. Canary and blue-green
+ * are two plans in the same vocabulary, built here, not two code paths in the engine.
+ */
+/** A plan that is not well formed; `problems` lists every one of them, each naming the offending field. */
+class PlanError extends Error {
+    problems;
+    name = 'PlanError';
+    constructor(problems) {
+        super(`invalid rollout plan: ${problems.join('; ')}`);
+        this.problems = problems;
+    }
+}
+function canaryPlan(options) {
+    const problems = [
+        ...percentProblems(options.steps),
+        ...(options.approvalBefore ?? [])
+            .filter((percent) => !options.steps.includes(percent) && percent !== 100)
+            .map((percent) => `approvalBefore: ${percent} is not one of the steps (${options.steps.join(', ')})`),
+    ];
+    if (problems.length > 0)
+        throw new PlanError(problems);
+    const percents = options.steps.at(-1) === 100 ? options.steps : [...options.steps, 100];
+    const steps = options.smoke ? [{ kind: 'smoke' }] : [];
+    for (const canaryPercent of percents) {
+        if (options.approvalBefore?.includes(canaryPercent))
+            steps.push({ kind: 'await-approval' });
+        steps.push({ kind: 'shift', canaryPercent });
+        const bakeMs = canaryPercent === 100 ? options.keepOldWarmMs : options.bakeMs;
+        if (bakeMs > 0)
+            steps.push({ kind: 'bake', durationMs: bakeMs }, { kind: 'analyse' });
+    }
+    return checked({
+        strategy: 'canary',
+        steps,
+        analysisIntervalMs: options.analysisIntervalMs,
+        onInconclusive: options.onInconclusive,
+    });
+}
+function blueGreenPlan(options) {
+    const steps = [
+        ...(options.smoke ? [{ kind: 'smoke' }] : []),
+        ...(options.approvalBeforeSwitch ? [{ kind: 'await-approval' }] : []),
+        { kind: 'shift', canaryPercent: 100 },
+        ...(options.bakeMs > 0 ? [{ kind: 'bake', durationMs: options.bakeMs }, { kind: 'analyse' }] : []),
+    ];
+    return checked({
+        strategy: 'blue-green',
+        steps,
+        analysisIntervalMs: options.analysisIntervalMs,
+        onInconclusive: options.onInconclusive,
+    });
+}
+function checked(plan) {
+    const problems = plan_validatePlan(plan);
+    if (problems.length > 0)
+        throw new PlanError(problems);
+    return plan;
+}
+/**
+ * Every problem with a plan, as messages naming the step or field; empty when the plan is sound.
+ * Plans may come from JSON, so nothing about their shape is taken on trust.
+ */
+function plan_validatePlan(plan) {
+    const problems = [];
+    if (plan.strategy !== 'canary' && plan.strategy !== 'blue-green') {
+        problems.push(`strategy: ${JSON.stringify(plan.strategy)} is not canary or blue-green`);
+    }
+    if (!isDuration(plan.analysisIntervalMs)) {
+        problems.push(`analysisIntervalMs: ${plan.analysisIntervalMs} is not a whole number of milliseconds, 0 or more`);
+    }
+    problems.push(...policyProblems(plan.onInconclusive));
+    const shifts = [];
+    plan.steps.forEach((step, index) => {
+        const at = `steps[${index}]`;
+        switch (step.kind) {
+            case 'shift':
+                shifts.push(step.canaryPercent);
+                break;
+            case 'bake':
+                if (!isDuration(step.durationMs) || step.durationMs === 0) {
+                    problems.push(`${at}: bake durationMs ${step.durationMs} is not a positive whole number of milliseconds`);
+                }
+                if (shifts.length === 0)
+                    problems.push(`${at}: a bake before any shift would judge no production traffic`);
+                break;
+            case 'analyse':
+                if (shifts.length === 0)
+                    problems.push(`${at}: an analysis before any shift has no production traffic to judge`);
+                break;
+            case 'await-approval':
+            case 'smoke':
+                break;
+            default:
+                problems.push(`${at}: unknown step kind ${JSON.stringify(step.kind)}`);
+        }
+    });
+    if (shifts.length === 0) {
+        problems.push('steps: a plan needs at least one shift');
+        return problems;
+    }
+    problems.push(...percentProblems(shifts).map((problem) => problem.replace(/^steps:/, 'shift steps:')));
+    if (shifts.at(-1) !== 100) {
+        problems.push(`shift steps: the last shift is to ${shifts.at(-1)}%; a plan must end with 100% on the new colour`);
+    }
+    return problems;
+}
+function percentProblems(percents) {
+    const problems = [];
+    if (percents.length === 0)
+        return ['steps: at least one canary weight is needed'];
+    percents.forEach((percent, index) => {
+        if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
+            problems.push(`steps: ${percent} is not a whole percentage from 1 to 100`);
+        }
+        const previous = percents[index - 1];
+        if (previous !== undefined && percent <= previous) {
+            problems.push(`steps: ${previous} then ${percent} is not strictly increasing`);
+        }
+    });
+    return problems;
+}
+function policyProblems(policy) {
+    if (policy.action === 'fail')
+        return [];
+    if (policy.action !== 'extend') {
+        return [`onInconclusive: action ${JSON.stringify(policy.action)} is not extend or fail`];
+    }
+    const problems = [];
+    if (!Number.isInteger(policy.maxExtensions) || policy.maxExtensions < 1) {
+        problems.push(`onInconclusive: maxExtensions ${policy.maxExtensions} is not a whole number, 1 or more`);
+    }
+    if (!isDuration(policy.extensionMs) || policy.extensionMs === 0) {
+        problems.push(`onInconclusive: extensionMs ${policy.extensionMs} is not a positive whole number of milliseconds`);
+    }
+    return problems;
+}
+function isDuration(ms) {
+    return Number.isSafeInteger(ms) && ms >= 0;
+}
+//# sourceMappingURL=plan.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/preflight.js
+/**
+ * Preflight: decide from the plan, the configuration and what the ports observe (weights and lock)
+ * whether and where this run starts. Nothing is changed unless the answer is to start, and then
+ * only the lock is written.
+ */
+
+
+
+
+
+
+
+async function preflight_preflight(setup) {
+    const problems = configurationProblems(setup);
+    if (problems.length > 0)
+        return refuse(problems.join('; '));
+    const { router, state } = setup.ports;
+    const weights = await setup.call('read weights', () => router.readWeights());
+    const existing = await setup.call('read lock', () => state.read());
+    setup.record.update({ weightsBefore: weights });
+    if (existing && existing.rolloutId !== setup.config.rolloutId) {
+        if (!setup.config.force) {
+            return refuse(`the listener is locked by ${describeLock(existing)}; wait for it, or run with force to take it over`);
+        }
+        setup.ports.logger.warn(`taking over the lock of ${describeLock(existing)}`);
+    }
+    if (setup.mode === 'deploy') {
+        const missing = await missingEvidence(setup, weights);
+        if (missing.length > 0)
+            return refuse(missing.join('; '));
+    }
+    return setup.mode === 'deploy' ? startNew(setup, weights, existing) : continueExisting(setup, weights, existing);
+}
+/** How far back a user metric must have data for preflight to believe it exists. */
+const METRIC_LOOKBACK_MS = (/* unused pure expression or super */ null && (60 * 60_000));
+/**
+ * What the analysis will judge must exist before any traffic moves: a misspelt alarm name, or a metric
+ * query that matches nothing, would otherwise only be found (as inconclusive or ignored evidence) later.
+ * Every named alarm must exist; every user metric must have had data on the live colour within the last
+ * hour, unless its check allows it to be empty.
+ */
+async function missingEvidence(setup, weights) {
+    const { metrics, clock } = setup.ports;
+    const { analysis } = setup.config;
+    const problems = [];
+    const alarms = analysis.alarms ?? [];
+    if (alarms.length > 0) {
+        const states = await setup.call('read alarms', () => metrics.alarmStates(alarms));
+        const missing = alarms.filter((name) => states.find((status) => status.name === name)?.state === undefined);
+        if (missing.length > 0) {
+            problems.push(`no CloudWatch alarm is named ${missing.map((name) => `'${name}'`).join(', ')} (input 'alarms'); check the spelling and the region`);
+        }
+    }
+    const live = liveColourOf(weights);
+    if (live === undefined)
+        return problems;
+    const end = clock.now() - analysis.publicationDelayMs;
+    const window = { start: end - METRIC_LOOKBACK_MS, end };
+    for (const check of analysis.userMetrics ?? []) {
+        if (check.allowNoData)
+            continue;
+        const value = await setup.call(`read metric ${check.name}`, () => metrics.userMetric(check.query, { colour: live, role: 'baseline' }, window));
+        if (value === undefined) {
+            problems.push(`metric check '${check.name}' (input 'metric-checks') has no data on the live colour in the last hour; ` +
+                'check its namespace, metric name and dimensions, or set allow-no-data if the new revision publishes it first');
+        }
+    }
+    return problems;
+}
+/** Everything that can be refused without looking at the world. */
+function configurationProblems(setup) {
+    const { plan, config, mode, ports } = setup;
+    const problems = validatePlan(plan);
+    const smokes = plan.steps.some((step) => step.kind === 'smoke');
+    if (smokes && !config.smoke)
+        problems.push('the plan has a smoke step but no smoke checks are configured');
+    if ((smokes || config.analysis.probe) && !ports.probe)
+        problems.push('smoke checks and probes need a Probe port (a test listener)');
+    if (!(config.analysis.minRequests >= 1)) {
+        problems.push(`analysis.minRequests is ${config.analysis.minRequests}; it must be 1 or more, or a canary without traffic could pass`);
+    }
+    problems.push(...ratioProblems(config.analysis));
+    if (mode === 'deploy' && config.timeBudgetMs !== undefined && problems.length === 0) {
+        const estimate = worstCaseDuration(plan, durationAllowances(config));
+        if (estimate.totalMs > config.timeBudgetMs) {
+            const parts = estimate.parts.map((part) => `${part.label} ${formatDuration(part.ms, 'second')}`).join(', ');
+            problems.push(`the rollout could take up to ${formatDuration(estimate.totalMs, 'second')} (${parts}), more than the time budget of ` +
+                `${formatDuration(config.timeBudgetMs)}; shorten the bakes or extensions, or raise the budget`);
+        }
+    }
+    return problems;
+}
+/** A ratio below 1 would fail a canary that is better than its baseline. */
+function ratioProblems(analysis) {
+    const ratios = [
+        ['analysis.errorRate.maxRatio', analysis.errorRate?.maxRatio],
+        ['analysis.latency.maxRatio', analysis.latency?.maxRatio],
+        ...(analysis.userMetrics ?? []).map((check) => [
+            `analysis.userMetrics ${check.name} maxRatio`,
+            check.kind === 'relative' ? check.maxRatio : undefined,
+        ]),
+    ];
+    return ratios
+        .filter(([, ratio]) => ratio !== undefined && !(ratio >= 1))
+        .map(([name, ratio]) => `${name} is ${ratio}; a ratio to the baseline must be 1 or more (1.5 allows 1.5 times the baseline)`);
+}
+/** `deploy`: only from a clean 100/0, which names the live (stable) and idle (canary) colours. */
+async function startNew(setup, weights, existing) {
+    const live = liveColourOf(weights);
+    if (live === undefined) {
+        const why = existing
+            ? `a rollout is in progress: ${describeLock(existing)}`
+            : 'traffic is split, though no rollout is locked (changed by hand?)';
+        return refuse(`the production weights are ${describeWeights(weights)}, not a clean 100/0: ${why}; run with mode resume or abort`);
+    }
+    const { config } = setup;
+    const revision = config.revision;
+    if (!revision)
+        return refuse('deploy needs the revision to deploy (its image digest)');
+    const canary = otherColour(live);
+    const lock = {
+        rolloutId: config.rolloutId,
+        owner: config.owner,
+        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
+        targetImage: revision.image,
+        ...(revision.modelVersion ? { modelVersion: revision.modelVersion } : {}),
+        canaryColour: canary,
+        phase: 'deploying',
+        stepIndex: 0,
+        startedAt: setup.startedAt,
+        ...(config.definition !== undefined ? { definition: config.definition } : {}),
+    };
+    return start(setup, { lock, weights, state: { name: 'deploying' } });
+}
+/** `resume`, `promote`, `abort`: act on the rollout the lock records (or, for abort, on split weights alone). */
+async function continueExisting(setup, weights, existing) {
+    const { mode, config, plan } = setup;
+    if (!existing)
+        return continueUnlocked(setup, weights);
+    if (mode === 'resume' && config.revision && config.revision.image !== existing.targetImage) {
+        return refuse(`the rollout in progress deploys ${existing.targetImage}, not ${config.revision.image}; ` +
+            'resume with the same revision, or abort it first');
+    }
+    if (existing.stepIndex >= plan.steps.length) {
+        return refuse(`the lock records step ${existing.stepIndex + 1} but this plan has ${plan.steps.length} steps; ` +
+            'resume with the plan the rollout started with, or abort it');
+    }
+    const state = stateToContinue(setup, existing);
+    if ('refused' in state)
+        return refuse(state.refused);
+    const lock = { ...existing, owner: config.owner, ...(config.runUrl ? { runUrl: config.runUrl } : {}) };
+    return start(setup, { lock, weights, state, resumedFrom: existing });
+}
+function stateToContinue(setup, lock) {
+    const { mode, plan, config } = setup;
+    if (mode === 'abort')
+        return rollingBack(`abort requested by ${config.owner}`, true);
+    if (lock.phase === 'rolling-back') {
+        return mode === 'resume'
+            ? rollingBack('finishing an interrupted rollback')
+            : { refused: 'a rollback is in progress; run resume or abort to finish it' };
+    }
+    if (lock.phase === 'promoting')
+        return { name: 'promoting' };
+    if (lock.phase === 'deploying') {
+        if (mode === 'promote')
+            return { refused: 'the new colour is still being deployed; resume the rollout before promoting it' };
+        if (!config.revision)
+            return { refused: 'resuming a deployment needs the revision (image, environment) it deploys' };
+        return { name: 'deploying' };
+    }
+    const index = resumeIndex(plan, lock);
+    return { name: 'stepping', index: mode === 'promote' ? Math.max(index, lastShiftIndex(plan)) : index };
+}
+/**
+ * Where a resumed rollout picks up. After an approval, at the approval step (now given). Otherwise at the
+ * last shift at or before the recorded step: its bake restarts, because a bake judged over a window the
+ * crash cut short would be weaker evidence.
+ */
+function resumeIndex(plan, lock) {
+    if (lock.phase === 'paused')
+        return lock.stepIndex;
+    for (let index = lock.stepIndex; index >= 0; index--) {
+        if (plan.steps[index]?.kind === 'shift')
+            return index;
+    }
+    return lock.stepIndex;
+}
+function lastShiftIndex(plan) {
+    return plan.steps.findLastIndex((step) => step.kind === 'shift');
+}
+/** `abort` with split weights and no lock: send everything back to the colour that has most of it. */
+async function continueUnlocked(setup, weights) {
+    const { mode, config } = setup;
+    const live = liveColourOf(weights);
+    if (live !== undefined) {
+        const state = `${live} takes all traffic and no rollout is locked`;
+        return mode === 'abort'
+            ? { kind: 'stop', status: 'aborted', reason: `nothing to abort: ${state}` }
+            : refuse(`nothing to ${mode}: ${state}`);
+    }
+    if (mode !== 'abort') {
+        return refuse(`the weights are ${describeWeights(weights)} but no rollout is locked, so what to ${mode} is unknown; ` +
+            'run abort to send all traffic back to the colour with the most');
+    }
+    if (weights.blue === weights.green) {
+        return refuse(`the weights are ${describeWeights(weights)} and no rollout is locked: which colour is stable is unknown; set the weights by hand`);
+    }
+    const stable = weights.blue > weights.green ? 'blue' : 'green';
+    const lock = {
+        rolloutId: config.rolloutId,
+        owner: config.owner,
+        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
+        targetImage: config.revision?.image ?? 'unknown',
+        canaryColour: otherColour(stable),
+        phase: 'rolling-back',
+        stepIndex: 0,
+        startedAt: setup.startedAt,
+    };
+    return start(setup, { lock, weights, state: rollingBack(`abort requested by ${config.owner}; no rollout was locked`, true) });
+}
+async function start(setup, begin) {
+    const { lock, weights, state, resumedFrom } = begin;
+    let acquired;
+    try {
+        acquired = await acquireLock(setup, lock);
+    }
+    catch (error) {
+        // Nothing has changed yet: the lock is the first write, so a failure to write it is a refusal, named as such.
+        return refuse(`could not take the rollout lock: ${errorMessage(error)}`);
+    }
+    if (!acquired.acquired) {
+        const holder = acquired.holder ? describeLock(acquired.holder) : 'nobody (the lock did not stick)';
+        return refuse(`another run took the lock at the same moment: ${holder}`);
+    }
+    const canary = lock.canaryColour;
+    const stable = otherColour(canary);
+    setup.record.update({
+        rolloutId: lock.rolloutId,
+        colours: { stable, canary },
+        revision: {
+            ...setup.record.revision,
+            ...(resumedFrom ? { image: lock.targetImage, modelVersion: lock.modelVersion, taskDefinition: lock.taskDefinition } : {}),
+        },
+    });
+    const shiftedBefore = resumedFrom ? setup.plan.steps.slice(0, resumedFrom.stepIndex).some((step) => step.kind === 'shift') : false;
+    const run = {
+        ...setup,
+        stable,
+        canary,
+        lock,
+        stage: { canaryPercent: weights[canary], startedAt: setup.ports.clock.now() },
+        trafficMoved: weights[canary] > 0 || shiftedBefore,
+        approvedIndex: resumedFrom?.phase === 'paused' ? resumedFrom.stepIndex : undefined,
+    };
+    return { kind: 'start', run, state };
+}
+function refuse(reason) {
+    return { kind: 'stop', status: 'refused', reason };
+}
+//# sourceMappingURL=preflight.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/colours.js
+function colours_otherColour(colour) {
+    return colour === 'blue' ? 'green' : 'blue';
+}
+/** The weights that send `canaryPercent` of traffic to `canary` and the rest to the other colour. */
+function colours_weightsFor(canary, canaryPercent) {
+    const stablePercent = 100 - canaryPercent;
+    return canary === 'blue' ? { blue: canaryPercent, green: stablePercent } : { blue: stablePercent, green: canaryPercent };
+}
+function colours_sameWeights(a, b) {
+    return a.blue === b.blue && a.green === b.green;
+}
+function colours_describeWeights(weights) {
+    return `blue=${weights.blue} green=${weights.green}`;
+}
+/** The colour taking all traffic, when the weights are a clean 100/0; undefined while traffic is split. */
+function colours_liveColourOf(weights) {
+    if (weights.blue === 100 && weights.green === 0)
+        return 'blue';
+    if (weights.green === 100 && weights.blue === 0)
+        return 'green';
+    return undefined;
+}
+//# sourceMappingURL=colours.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/weights.js
+
+/** The load balancer kept other weights than the ones written, after every attempt. */
+class WeightsNotApplied extends Error {
+    wanted;
+    observed;
+    name = 'WeightsNotApplied';
+    constructor(wanted, observed, attempts) {
+        super(`the listener reports ${colours_describeWeights(observed)} after ${attempts} attempts to set ${colours_describeWeights(wanted)}; ` +
+            'check for another process (or person) changing the listener');
+        this.wanted = wanted;
+        this.observed = observed;
+    }
+}
+/**
+ * Converges the listener on `wanted`: read, write if different, read back, and repeat until the read-back
+ * matches. Reading first makes it idempotent: re-running a shift that already happened writes nothing.
+ */
+async function weights_applyWeights(run, wanted) {
+    const { router, clock, logger } = run.ports;
+    const { attempts, intervalMs } = run.config.weightVerification;
+    let observed = await run.call('read weights', () => router.readWeights());
+    for (let attempt = 1; !sameWeights(observed, wanted); attempt++) {
+        if (attempt > attempts)
+            throw new WeightsNotApplied(wanted, observed, attempts);
+        if (attempt > 1) {
+            logger.warn(`weights read back as ${describeWeights(observed)}, not ${describeWeights(wanted)}; setting them again`);
+            await clock.sleep(intervalMs);
+        }
+        await run.call('set weights', () => router.setWeights(wanted));
+        observed = await run.call('read weights back', () => router.readWeights());
+    }
+    return observed;
+}
+//# sourceMappingURL=weights.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/promote.js
+/**
+ * Promote: all traffic on the new colour (verified; normally already so after the plan's last shift and
+ * its keep-warm bake), then the old colour scaled down and the lock released.
+ */
+
+
+
+
+async function promote_promote(run) {
+    const { fleet, logger } = run.ports;
+    await recordProgress(run, 'promoting', run.lock.stepIndex);
+    await applyWeights(run, weightsFor(run.canary, 100));
+    await run.call(`scale ${run.stable} down`, () => fleet.scale(run.stable, 0));
+    logger.info(`promoted: ${run.canary} takes all traffic; ${run.stable} is scaled down`);
+    await releaseLock(run);
+    return finished('promoted');
+}
+//# sourceMappingURL=promote.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/rollback.js
+/**
+ * Roll back: weights back on the stable colour first and verified, only then the new colour scaled
+ * down and the lock released. Every step is idempotent, and the lock records the phase once traffic
+ * is safe, so a run killed half-way is finished by the next one.
+ */
+
+
+
+
+
+async function rollback_rollBack(run, cause) {
+    const { logger, fleet } = run.ports;
+    run.record.startRollback(cause.reason);
+    // The one place a failed rollout is reported, with its evidence: the action turns it into an annotation.
+    if (cause.cancelled)
+        logger.warn(`rolling back to ${run.stable}: ${cause.reason}`);
+    else
+        logger.error(`rolling back to ${run.stable}: ${cause.reason}`);
+    try {
+        const restored = await applyWeights(run, weightsFor(run.canary, 0));
+        run.record.rollbackWeightsRestored();
+        logger.info(`production traffic is back on ${run.stable} (${describeWeights(restored)})`);
+    }
+    catch (error) {
+        const reason = `${cause.reason}; then restoring the weights to ${run.stable} failed: ${errorMessage(error)}`;
+        logger.error(`${reason}. Set the listener to 100% ${run.stable} by hand, or run abort again`);
+        return finished('incomplete', reason);
+    }
+    try {
+        await recordProgress(run, 'rolling-back', run.lock.stepIndex);
+        await run.call(`scale ${run.canary} down`, () => fleet.scale(run.canary, 0));
+        await releaseLock(run);
+    }
+    catch (error) {
+        const reason = `${cause.reason}; traffic is back on ${run.stable}, but cleaning up failed: ${errorMessage(error)}`;
+        logger.error(`${reason}. Run abort again to finish`);
+        return finished('incomplete', reason);
+    }
+    if (cause.cancelled)
+        return finished('aborted', cause.reason);
+    return finished(run.trafficMoved ? 'rolled-back' : 'failed', cause.reason);
+}
+//# sourceMappingURL=rollback.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/engine/steps.js
+/** One plan step at a time: each returns the engine's next state. */
+
+
+
+
+
+
+
+const CANCELLED = 'the job was cancelled';
+async function steps_runStep(run, index) {
+    const step = run.plan.steps[index];
+    if (!step)
+        return { name: 'promoting' };
+    await recordProgress(run, 'stepping', index);
+    const recorder = run.record.startStep(index, step.kind, run.stage.canaryPercent);
+    const outcome = await perform(run, step, index, recorder);
+    if (outcome.name === 'next') {
+        return index + 1 < run.plan.steps.length ? { name: 'stepping', index: index + 1 } : { name: 'promoting' };
+    }
+    return outcome;
+}
+const NEXT = { name: 'next' };
+async function perform(run, step, index, recorder) {
+    const { logger, clock } = run.ports;
+    switch (step.kind) {
+        case 'shift': {
+            await applyWeights(run, weightsFor(run.canary, step.canaryPercent));
+            run.stage = { canaryPercent: step.canaryPercent, startedAt: clock.now() };
+            run.trafficMoved ||= step.canaryPercent > 0;
+            recorder.setCanaryPercent(step.canaryPercent);
+            recorder.finish('pass', `${step.canaryPercent}% of production traffic on ${run.canary}, verified`);
+            logger.info(`${step.canaryPercent}% of production traffic on ${run.canary}`);
+            return NEXT;
+        }
+        case 'bake': {
+            const outcome = await bake(run, bakeBeforeGate(run, index, step.durationMs), recorder);
+            if (outcome.kind === 'cancelled')
+                return cancelled(recorder);
+            if (outcome.kind === 'failed')
+                return judgedFail(recorder, outcome.verdict.reason, `failed during the bake at ${recorder.canaryPercent}%`);
+            // Mid-bake analyses may only fail a step; concluding is the analysis gate's job.
+            recorder.finish(undefined, run.plan.analysisIntervalMs > 0 ? 'no interval analysis failed' : undefined);
+            return NEXT;
+        }
+        case 'analyse': {
+            const outcome = await analyseGate(run, recorder);
+            if (outcome.kind === 'cancelled')
+                return cancelled(recorder);
+            if (outcome.kind === 'failed')
+                return judgedFail(recorder, outcome.reason, `failed the analysis at ${recorder.canaryPercent}%`);
+            recorder.finish('pass', outcome.verdict.reason);
+            logger.info(`analysis at ${recorder.canaryPercent}% passed: ${outcome.verdict.reason}`);
+            return NEXT;
+        }
+        case 'smoke': {
+            const verdict = await smoke(run);
+            recorder.finish(verdict.verdict, verdict.reason, verdict.checks);
+            if (verdict.verdict === 'pass')
+                return NEXT;
+            return rollingBack(`smoke checks did not pass: ${verdict.reason}`);
+        }
+        case 'await-approval': {
+            if (run.approvedIndex === index || run.mode === 'promote') {
+                recorder.finish('pass', `approved by ${run.config.owner}`);
+                return NEXT;
+            }
+            await recordProgress(run, 'paused', index);
+            recorder.finish(undefined, 'waiting for approval');
+            logger.info('waiting for approval: run again with mode resume to go on, or abort to roll back');
+            return finished('paused', `waiting for approval at step ${index + 1}; resume or abort`);
+        }
+    }
+}
+/**
+ * A step holds its weight for its bake time. When an analysis gate follows, the gate's wait for the
+ * last metrics to be published is part of that time (and keeps analysing at the interval), so the
+ * publication delay is not added to every step: with ALB metrics minutes late, it would otherwise
+ * dominate a rollout's duration.
+ */
+function bakeBeforeGate(run, index, durationMs) {
+    if (run.plan.steps[index + 1]?.kind !== 'analyse')
+        return durationMs;
+    return Math.max(Math.min(run.plan.analysisIntervalMs, durationMs), durationMs - run.config.analysis.publicationDelayMs);
+}
+function judgedFail(recorder, reason, where) {
+    recorder.finish('fail', reason);
+    return rollingBack(`${where}: ${reason}`);
+}
+function cancelled(recorder) {
+    recorder.finish(undefined, CANCELLED);
+    return rollingBack(CANCELLED, true);
+}
+//# sourceMappingURL=steps.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/run-rollout.js
+/**
+ * The rollout engine: preflight, then a loop over explicit states until the rollout is finished.
+ * Each state's handler (engine/*.ts) returns the next state; errors thrown by ports become a
+ * rollback, cancellation becomes an abort, and the result is always a deployment record.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function runRollout(options) {
+    const config = resolveConfig(options.config);
+    const { plan, ports, mode } = options;
+    const record = new RecordBuilder({
+        rolloutId: config.rolloutId,
+        strategy: plan.strategy,
+        mode,
+        owner: config.owner,
+        ...(config.runUrl ? { runUrl: config.runUrl } : {}),
+        revision: { image: config.revision?.image, modelVersion: config.revision?.modelVersion },
+    }, () => ports.clock.now());
+    const setup = createSetup({ plan, config, ports, mode, record, signal: options.signal ?? new AbortController().signal });
+    const outcome = await ports.logger.group('Preflight', () => safePreflight(setup));
+    if (outcome.kind === 'stop') {
+        if (outcome.status === 'refused')
+            ports.logger.error(`refused: ${outcome.reason}`);
+        else
+            ports.logger.info(outcome.reason);
+        return finish(setup, { status: outcome.status, reason: outcome.reason });
+    }
+    const { run } = outcome;
+    let state = outcome.state;
+    while (state.name !== 'finished') {
+        const current = state;
+        state = await ports.logger.group(title(run, current), () => advance(run, current));
+    }
+    ports.logger.info(`rollout ${run.lock.rolloutId}: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+    return finish(run, state);
+}
+async function safePreflight(setup) {
+    try {
+        return await preflight(setup);
+    }
+    catch (error) {
+        return { kind: 'stop', status: 'refused', reason: `preflight could not read the current state: ${errorMessage(error)}` };
+    }
+}
+async function advance(run, state) {
+    if (isForward(state)) {
+        if (run.signal.aborted)
+            return rollingBack('the job was cancelled', true);
+        const budget = run.config.timeBudgetMs;
+        const reserve = rollbackReserveMs(durationAllowances(run.config));
+        if (budget !== undefined && run.ports.clock.now() - run.startedAt > budget - reserve) {
+            return rollingBack(`the time budget of ${formatDuration(budget)} is running out (keeping ${formatDuration(reserve, 'second')} to roll back)`);
+        }
+    }
+    try {
+        switch (state.name) {
+            case 'deploying':
+                return await deploy(run);
+            case 'stepping':
+                return await runStep(run, state.index);
+            case 'promoting':
+                return await promote(run);
+            case 'rolling-back':
+                return await rollBack(run, state.cause);
+        }
+    }
+    catch (error) {
+        if (isForward(state) && !(error instanceof LockLost))
+            return rollingBack(`${title(run, state)} failed: ${errorMessage(error)}`);
+        // Another run owning the rollout now, or a failure after the judging is over: touching the
+        // weights would fight that run or undo a good promotion, so stop and leave the lock for a re-run.
+        const reason = error instanceof LockLost
+            ? `stopped: ${error.message}`
+            : `${title(run, state)} failed: ${errorMessage(error)}; run again with mode resume or abort`;
+        run.ports.logger.error(reason);
+        return finished('incomplete', reason);
+    }
+}
+function title(run, state) {
+    switch (state.name) {
+        case 'deploying':
+            return `Deploy ${run.lock.targetImage} to ${run.canary}`;
+        case 'stepping': {
+            const step = run.plan.steps[state.index];
+            const what = step?.kind === 'shift'
+                ? `shift to ${step.canaryPercent}%`
+                : step?.kind === 'bake'
+                    ? `bake ${formatDuration(step.durationMs)}`
+                    : step?.kind;
+            return `Step ${state.index + 1} of ${run.plan.steps.length}: ${what}`;
+        }
+        case 'promoting':
+            return `Promote ${run.canary}`;
+        case 'rolling-back':
+            return `Roll back to ${run.stable}`;
+        case 'finished':
+            return state.status;
+    }
+}
+/** Reads the weights one last time for the record; a failure to read them is noted, never fatal. */
+async function finish(setup, state) {
+    let weightsAfter;
+    try {
+        weightsAfter = await setup.call('read final weights', () => setup.ports.router.readWeights());
+    }
+    catch (error) {
+        setup.ports.logger.warn(`could not read the final weights for the record: ${errorMessage(error)}`);
+    }
+    return setup.record.finish(state.status, state.reason, weightsAfter, weightsAfter && liveColourOf(weightsAfter));
+}
+//# sourceMappingURL=run-rollout.js.map
+;// CONCATENATED MODULE: ../../packages/rollout/lib/index.js
+
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ../../packages/action-kit/lib/errors.js
+/**
+ * An input that failed validation. The message always names the input, the value
+ * that was given and what is allowed, so the user can fix the workflow file at once.
+ */
+class errors_InputError extends Error {
+    input;
+    name = 'InputError';
+    constructor(input, detail) {
+        super(`input '${input}': ${detail}`);
+        this.input = input;
+    }
+}
+
 /** Quote a user value for an error message, shortened so a pasted blob does not flood the log. */
 function errors_quote(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
@@ -76774,6 +77717,7 @@ function errors_quote(value) {
  * what was given and what is allowed. No parser ever falls back to a default silently:
  * an empty value is only accepted where the caller asked for an optional input.
  */
+
 
 const TRUE_VALUES = new Set(['true', 'True', 'TRUE']);
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE']);
@@ -76843,32 +77787,12 @@ function parseDuration(input, raw, range = {}) {
 }
 function checkDuration(input, raw, ms, { min, max }) {
     if (min !== undefined && ms < min) {
-        throw new errors_InputError(input, `${errors_quote(raw)} is shorter than the minimum ${formatDuration(min)}`);
+        throw new errors_InputError(input, `${errors_quote(raw)} is shorter than the minimum ${format_formatDuration(min)}`);
     }
     if (max !== undefined && ms > max) {
-        throw new errors_InputError(input, `${errors_quote(raw)} is longer than the maximum ${formatDuration(max)}`);
+        throw new errors_InputError(input, `${errors_quote(raw)} is longer than the maximum ${format_formatDuration(max)}`);
     }
     return ms;
-}
-/** The inverse of parseDuration, for messages and summaries: 5400000 → `1h30m`. */
-function formatDuration(ms) {
-    if (ms === 0)
-        return '0s';
-    const parts = [];
-    let rest = Math.round(ms);
-    for (const [unit, size] of [
-        ['h', 3_600_000],
-        ['m', 60_000],
-        ['s', 1_000],
-    ]) {
-        const count = Math.floor(rest / size);
-        if (count > 0)
-            parts.push(`${count}${unit}`);
-        rest -= count * size;
-    }
-    if (rest > 0)
-        parts.push(`${rest}ms`);
-    return parts.join('');
 }
 /**
  * Traffic percentages for the canary side, e.g. `10,25,50,100`: whole numbers from 1 to 100,
@@ -77164,7 +78088,7 @@ async function runAction(name, fn) {
     catch (error) {
         if (error instanceof Error && error.stack)
             core_debug(error.stack);
-        setFailed(`${name}: ${errorMessage(error)}`);
+        setFailed(`${name}: ${format_errorMessage(error)}`);
     }
 }
 //# sourceMappingURL=run-action.js.map
@@ -77174,26 +78098,8 @@ async function runAction(name, fn) {
  * printed by the rehearsal and tested without a runner; `writeSummary` is the one writer.
  */
 
-/** Escapes the characters that would break a Markdown table cell. */
-function escapeCell(value) {
-    if (value === null || value === undefined)
-        return '–';
-    return String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function markdownTable(headers, rows) {
-    const line = (cells) => `| ${cells.map(escapeCell).join(' | ')} |`;
-    return [line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-/** Plain-text table for logs and terminals, columns padded to their widest cell. */
-function textTable(headers, rows) {
-    const all = [headers, ...rows].map((row) => row.map((cell) => (cell === null || cell === undefined ? '–' : String(cell))));
-    const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
-    const render = (row) => row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd();
-    return [render(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(render)].join('\n');
-}
+// The tables are pure text shared with the rollout's own reports: one implementation, in the core.
+
 function markdownLink(text, url) {
     return `[${text.replace(/[[\]]/g, '')}](${url})`;
 }
@@ -77226,6 +78132,7 @@ function actionContract(contract) {
 const RELEASE_VERSION = '0.1.0';
 //# sourceMappingURL=version.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/index.js
+
 
 
 

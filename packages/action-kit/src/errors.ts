@@ -12,19 +12,7 @@ export class InputError extends Error {
   }
 }
 
-/** The message of anything thrown, without the noise of `Error: ` prefixes or `[object Object]`. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (typeof error === 'string') return error;
-  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') {
-    return error.message;
-  }
-  try {
-    return JSON.stringify(error) ?? String(error);
-  } catch {
-    return String(error);
-  }
-}
+export { errorMessage } from '@svg-ai-release/rollout';
 
 /** Quote a user value for an error message, shortened so a pasted blob does not flood the log. */
 export function quote(value: string): string {

@@ -1,4 +1,5 @@
 export { InputError, errorMessage, quote } from './errors.js';
+export { formatDuration } from '@svg-ai-release/rollout';
 export {
   parseArn,
   parseBoolean,
@@ -16,7 +17,6 @@ export {
   parseHttpUrl,
   parseRequestPath,
   parseModelVersion,
-  formatDuration,
   type Arn,
   type ArnExpectation,
   type IntegerRange,

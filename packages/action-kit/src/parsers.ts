@@ -4,6 +4,7 @@
  * what was given and what is allowed. No parser ever falls back to a default silently:
  * an empty value is only accepted where the caller asked for an optional input.
  */
+import { formatDuration } from '@svg-ai-release/rollout';
 import { InputError, quote } from './errors.js';
 
 const TRUE_VALUES = new Set(['true', 'True', 'TRUE']);
@@ -87,24 +88,6 @@ function checkDuration(input: string, raw: string, ms: number, { min, max }: { m
     throw new InputError(input, `${quote(raw)} is longer than the maximum ${formatDuration(max)}`);
   }
   return ms;
-}
-
-/** The inverse of parseDuration, for messages and summaries: 5400000 → `1h30m`. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const parts: string[] = [];
-  let rest = Math.round(ms);
-  for (const [unit, size] of [
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1_000],
-  ] as const) {
-    const count = Math.floor(rest / size);
-    if (count > 0) parts.push(`${count}${unit}`);
-    rest -= count * size;
-  }
-  if (rest > 0) parts.push(`${rest}ms`);
-  return parts.join('');
 }
 
 /**

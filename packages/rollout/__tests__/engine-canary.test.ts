@@ -343,7 +343,7 @@ describe('preflight', () => {
     const record = await run(world, { config: standardConfig({ timeBudgetMs: 30 * MINUTE }) });
     expect(record.status).toBe('refused');
     expect(record.reason).toBe(
-      'the rollout could take up to 59m 6s (deploy and health 5m, weight shifts 40s, bakes 25m, analysis gates 12m, ' +
+      'the rollout could take up to 59m6s (deploy and health 5m, weight shifts 40s, bakes 25m, analysis gates 12m, ' +
         'inconclusive extensions 16m, rollback reserve 26s), more than the time budget of 30m; ' +
         'shorten the bakes or extensions, or raise the budget',
     );

@@ -1,14 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  blueGreenPlan,
-  canaryPlan,
-  formatDuration,
-  PlanError,
-  validatePlan,
-  worstCaseDuration,
-  type PlanStep,
-  type RolloutPlan,
-} from '../src/index.js';
+import { blueGreenPlan, canaryPlan, PlanError, validatePlan, worstCaseDuration, type PlanStep, type RolloutPlan } from '../src/index.js';
 
 const MINUTE = 60_000;
 const extend = { action: 'extend', maxExtensions: 2, extensionMs: MINUTE } as const;
@@ -191,16 +182,5 @@ describe('worstCaseDuration', () => {
       { label: 'rollback reserve', ms: 30_000 },
     ]);
     expect(estimate.totalMs).toBe(46.5 * MINUTE);
-  });
-});
-
-describe('formatDuration', () => {
-  it.each<[number, string]>([
-    [0, '0s'],
-    [250, '250ms'],
-    [90_000, '1m 30s'],
-    [3_600_000 + 5 * MINUTE, '1h 5m'],
-  ])('%p ms reads %p', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
   });
 });

@@ -42,7 +42,7 @@ describe('the step table', () => {
   it('has one row per step, then the rollback', () => {
     expect(stepRows(record)).toEqual([
       ['1. shift', '10%', '0s', '', '', '', 'pass'],
-      ['2. bake (3 analyses)', '10%', '1m 30s', '300 / 2700', '8.00% vs 0.10%', '121 ms vs 120 ms', 'fail: error rate | regression'],
+      ['2. bake (3 analyses)', '10%', '1m30s', '300 / 2700', '8.00% vs 0.10%', '121 ms vs 120 ms', 'fail: error rate | regression'],
       ['rollback', '0%', '5s', '', '', '', 'weights restored after 2s'],
     ]);
   });

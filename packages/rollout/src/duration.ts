@@ -46,13 +46,3 @@ export function worstCaseDuration(plan: RolloutPlan, allowances: DurationAllowan
 export function rollbackReserveMs(allowances: Pick<DurationAllowances, 'weightsMs' | 'retryMs'>): number {
   return allowances.weightsMs + allowances.retryMs;
 }
-
-/** `1h 5m 3s` style, for messages. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const parts = [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].filter(Boolean);
-  return ms > 0 && ms < 1000 ? `${ms}ms` : parts.join(' ');
-}

@@ -12,10 +12,3 @@ export function isRetryable(error: unknown): boolean {
   if (error instanceof RetryableError) return true;
   return typeof error === 'object' && error !== null && 'retryable' in error && error.retryable === true;
 }
-
-/** The message of anything thrown, without `[object Object]`. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (typeof error === 'string') return error;
-  return String(error);
-}

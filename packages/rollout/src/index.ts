@@ -1,6 +1,7 @@
 export * from './analysis/index.js';
 export { describeWeights, liveColourOf, otherColour, sameWeights, weightsFor, type Colour, type Weights } from './colours.js';
-export { worstCaseDuration, formatDuration, type DurationAllowances, type DurationEstimate } from './duration.js';
+export { worstCaseDuration, type DurationAllowances, type DurationEstimate } from './duration.js';
+export { errorMessage, escapeCell, formatDuration, markdownTable, textTable, type Cell, type DurationPrecision } from './format.js';
 export { runRollout, type RunRolloutOptions } from './run-rollout.js';
 export {
   DEFAULT_HEALTH_WAIT,

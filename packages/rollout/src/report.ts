@@ -3,7 +3,7 @@
  * (logs, the rehearsal). One row per step: weight, duration, requests, canary vs baseline error
  * rate and p95, verdict.
  */
-import { formatDuration } from './duration.js';
+import { formatDuration, markdownTable, textTable } from './format.js';
 import type { DeploymentRecord, RollbackRecord, SideFigures, StepRecord } from './engine/record.js';
 
 const HEADERS = [
@@ -20,7 +20,7 @@ export function stepRows(record: DeploymentRecord): string[][] {
   const steps = record.steps.map((step) => [
     `${step.index + 1}. ${stepName(step)}`,
     `${step.canaryPercent}%`,
-    step.durationMs === undefined ? 'running' : formatDuration(step.durationMs),
+    step.durationMs === undefined ? 'running' : formatDuration(step.durationMs, 'second'),
     pair(step, (side) => (side.requests === undefined ? '–' : String(side.requests)), ' / '),
     pair(step, (side) => (side.errorRate === undefined ? '–' : `${(side.errorRate * 100).toFixed(2)}%`), ' vs '),
     pair(step, (side) => (side.p95Ms === undefined ? '–' : `${Math.round(side.p95Ms)} ms`), ' vs '),
@@ -31,29 +31,22 @@ export function stepRows(record: DeploymentRecord): string[][] {
 
 /** The rollback as a last row: its duration is the time from the decision to a clean state. */
 function rollbackRow(rollback: RollbackRecord): string[] {
-  const duration = rollback.finishedAt ? formatDuration(Date.parse(rollback.finishedAt) - Date.parse(rollback.startedAt)) : 'running';
+  const duration = rollback.finishedAt
+    ? formatDuration(Date.parse(rollback.finishedAt) - Date.parse(rollback.startedAt), 'second')
+    : 'running';
   const restored = rollback.weightsRestoredAt
-    ? `weights restored after ${formatDuration(Date.parse(rollback.weightsRestoredAt) - Date.parse(rollback.startedAt))}`
+    ? `weights restored after ${formatDuration(Date.parse(rollback.weightsRestoredAt) - Date.parse(rollback.startedAt), 'second')}`
     : 'weights not restored';
   return ['rollback', '0%', duration, '', '', '', restored];
 }
 
 export function renderMarkdownReport(record: DeploymentRecord): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
-  const table = [line(HEADERS), line(HEADERS.map(() => '---')), ...stepRows(record).map(line)].join('\n');
+  const table = markdownTable(HEADERS, stepRows(record));
   return [`**${headline(record)}**`, ...(record.reason ? [`> ${record.reason}`] : []), '', table].join('\n');
 }
 
 export function renderTextReport(record: DeploymentRecord): string {
-  const rows = [HEADERS, ...stepRows(record)];
-  const widths = HEADERS.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  const render = (row: readonly string[]) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  const table = [render(HEADERS), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(render)];
-  return [headline(record), ...(record.reason ? [record.reason] : []), '', ...table].join('\n');
+  return [headline(record), ...(record.reason ? [record.reason] : []), '', textTable(HEADERS, stepRows(record))].join('\n');
 }
 
 function headline(record: DeploymentRecord): string {
@@ -76,8 +69,4 @@ function pair(step: StepRecord, show: (side: SideFigures) => string, separator: 
 function verdictCell(step: StepRecord): string {
   if (!step.verdict) return step.reason ?? '';
   return step.verdict === 'pass' || !step.reason ? step.verdict : `${step.verdict}: ${step.reason}`;
-}
-
-function escapeCell(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }

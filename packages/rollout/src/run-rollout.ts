@@ -15,8 +15,8 @@ import { rollBack } from './engine/rollback.js';
 import { createSetup, type Run, type RunSetup } from './engine/run.js';
 import { finished, isForward, rollingBack, type EngineState } from './engine/states.js';
 import { runStep } from './engine/steps.js';
-import { formatDuration, rollbackReserveMs } from './duration.js';
-import { errorMessage } from './errors.js';
+import { rollbackReserveMs } from './duration.js';
+import { errorMessage, formatDuration } from './format.js';
 import type { RolloutPlan } from './plan.js';
 import type { RolloutPorts } from './ports.js';
 
@@ -75,7 +75,9 @@ async function advance(run: Run, state: Exclude<EngineState, { name: 'finished' 
     const budget = run.config.timeBudgetMs;
     const reserve = rollbackReserveMs(durationAllowances(run.config));
     if (budget !== undefined && run.ports.clock.now() - run.startedAt > budget - reserve) {
-      return rollingBack(`the time budget of ${formatDuration(budget)} is running out (keeping ${formatDuration(reserve)} to roll back)`);
+      return rollingBack(
+        `the time budget of ${formatDuration(budget)} is running out (keeping ${formatDuration(reserve, 'second')} to roll back)`,
+      );
     }
   }
   try {

@@ -5,7 +5,7 @@
  */
 import type { CombinedVerdict } from '../analysis/index.js';
 import { publicationWaitMs } from '../analysis/window.js';
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../format.js';
 import { bake } from './bake.js';
 import { judgeStage } from './observe.js';
 import type { StepRecorder } from './record.js';

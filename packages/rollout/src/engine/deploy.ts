@@ -2,7 +2,7 @@
  * Deploy to the idle colour and wait until it is healthy, before any production traffic moves.
  * Re-entrant: the Fleet port reuses an identical task definition and the service update is idempotent.
  */
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../format.js';
 import type { FleetHealth, StoppedTask } from '../ports.js';
 import { recordProgress } from './lock.js';
 import type { Run } from './run.js';

@@ -4,10 +4,10 @@
  * only the lock is written.
  */
 import { describeWeights, liveColourOf, otherColour, type Colour, type Weights } from '../colours.js';
-import { formatDuration, worstCaseDuration } from '../duration.js';
+import { worstCaseDuration } from '../duration.js';
+import { errorMessage, formatDuration } from '../format.js';
 import { validatePlan, type RolloutPlan } from '../plan.js';
 import type { RolloutLock } from '../ports.js';
-import { errorMessage } from '../errors.js';
 import { durationAllowances } from './config.js';
 import { acquireLock, describeLock } from './lock.js';
 import type { Run, RunSetup } from './run.js';
@@ -95,9 +95,9 @@ function configurationProblems(setup: RunSetup): string[] {
   if (mode === 'deploy' && config.timeBudgetMs !== undefined && problems.length === 0) {
     const estimate = worstCaseDuration(plan, durationAllowances(config));
     if (estimate.totalMs > config.timeBudgetMs) {
-      const parts = estimate.parts.map((part) => `${part.label} ${formatDuration(part.ms)}`).join(', ');
+      const parts = estimate.parts.map((part) => `${part.label} ${formatDuration(part.ms, 'second')}`).join(', ');
       problems.push(
-        `the rollout could take up to ${formatDuration(estimate.totalMs)} (${parts}), more than the time budget of ` +
+        `the rollout could take up to ${formatDuration(estimate.totalMs, 'second')} (${parts}), more than the time budget of ` +
           `${formatDuration(config.timeBudgetMs)}; shorten the bakes or extensions, or raise the budget`,
       );
     }

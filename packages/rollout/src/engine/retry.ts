@@ -1,4 +1,5 @@
-import { errorMessage, isRetryable } from '../errors.js';
+import { isRetryable } from '../errors.js';
+import { errorMessage } from '../format.js';
 import type { Clock, Logger } from '../ports.js';
 import type { RetryPolicy } from './config.js';
 

@@ -4,7 +4,7 @@
  * is safe, so a run killed half-way is finished by the next one.
  */
 import { describeWeights, weightsFor } from '../colours.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../format.js';
 import { recordProgress, releaseLock } from './lock.js';
 import type { Run } from './run.js';
 import { finished, type EngineState, type RollbackCause } from './states.js';
