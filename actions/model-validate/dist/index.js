@@ -77588,10 +77588,9 @@ async function runRollout(options) {
     const setup = createSetup({ plan, config, ports, mode, record, signal: options.signal ?? new AbortController().signal });
     const outcome = await ports.logger.group('Preflight', () => safePreflight(setup));
     if (outcome.kind === 'stop') {
-        if (outcome.status === 'refused')
-            ports.logger.error(`refused: ${outcome.reason}`);
-        else
-            ports.logger.info(outcome.reason);
+        // A refusal changed nothing: the caller reports it once (an action through its failure funnel), so
+        // the log says it without raising a second error of the same words.
+        ports.logger.info(outcome.status === 'refused' ? `refused: ${outcome.reason}` : outcome.reason);
         return finish(setup, { status: outcome.status, reason: outcome.reason });
     }
     const { run } = outcome;
