@@ -57708,7 +57708,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4559);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(136);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -57717,7 +57717,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4559:
+/***/ 136:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61912,18 +61912,18 @@ function parseModelVersion(input, raw) {
  * optional ones parsed from their default (from action.yml) or left undefined.
  */
 function readRequired(name, parse) {
-    const raw = getInput(name);
+    const raw = core.getInput(name);
     if (raw.trim() === '')
-        throw new errors_InputError(name, 'is required but was not given');
+        throw new InputError(name, 'is required but was not given');
     return parse(name, raw);
 }
 function readOptional(name, parse) {
-    const raw = getInput(name);
+    const raw = core.getInput(name);
     return raw.trim() === '' ? undefined : parse(name, raw);
 }
 /** Reads an input whose action.yml declares a default: the runner always passes a value. */
 function readWithDefault(name, parse, fallback) {
-    const raw = getInput(name);
+    const raw = core.getInput(name);
     return parse(name, raw.trim() === '' ? fallback : raw);
 }
 /** A plain string input, trimmed. */
@@ -61986,13 +61986,13 @@ function inputNames(declaration) {
     return Object.freeze(Object.fromEntries(Object.entries(declaration).map(([key, spec]) => [key, spec.name])));
 }
 /** Reads one input's raw text through its declaration (`get` returns the runner's value, '' when not set). */
-function readInput(spec, get = core.getInput) {
+function readInput(spec, get = getInput) {
     const raw = get(spec.name);
     if (raw.trim() !== '')
         return spec.parse(spec.name, raw);
     switch (spec.kind) {
         case 'required':
-            throw new InputError(spec.name, 'is required but was not given');
+            throw new errors_InputError(spec.name, 'is required but was not given');
         case 'default':
             return spec.parse(spec.name, spec.default);
         case 'optional':
@@ -62004,7 +62004,7 @@ function readInput(spec, get = core.getInput) {
  * Reads every declared input, in declaration order, into a readonly object with the declaration's keys.
  * The first refusal is thrown; it names the input, the value and what is allowed.
  */
-function readInputs(declaration, get = core.getInput) {
+function readInputs(declaration, get = getInput) {
     const values = {};
     for (const [key, spec] of Object.entries(declaration))
         values[key] = readInput(spec, get);
@@ -62412,127 +62412,65 @@ function sameJson(a, b) {
 //# sourceMappingURL=registry.js.map
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/contract.ts
-
-/** Input and output names, declared once; a test checks them against action.yml both ways. */
-const BUILD_PUSH = actionContract({
-    name: 'build-push',
-    inputs: {
-        repository: 'repository',
-        createRepository: 'create-repository',
-        imageTagMutability: 'image-tag-mutability',
-        scanOnPush: 'scan-on-push',
-        encryption: 'encryption',
-        manageLifecyclePolicy: 'manage-lifecycle-policy',
-        keepImages: 'keep-images',
-        builder: 'builder',
-        context: 'context',
-        file: 'file',
-        target: 'target',
-        buildArgs: 'build-args',
-        secretEnvs: 'secret-envs',
-        secretFiles: 'secret-files',
-        platforms: 'platforms',
-        pull: 'pull',
-        cache: 'cache',
-        provenance: 'provenance',
-        sbom: 'sbom',
-        tags: 'tags',
-        tagRules: 'tag-rules',
-        latest: 'latest',
-        modelVersion: 'model-version',
-        modelSha256: 'model-sha256',
-        labels: 'labels',
-        push: 'push',
-        waitForScan: 'wait-for-scan',
-        failOnSeverity: 'fail-on-severity',
-        scanTimeout: 'scan-timeout',
-        minFreeDiskGb: 'min-free-disk-gb',
-        dryRun: 'dry-run',
-        awsRegion: 'aws-region',
-        endpointUrl: 'endpoint-url',
-    },
-    outputs: {
-        image: 'image',
-        digest: 'digest',
-        registry: 'registry',
-        tags: 'tags',
-        imageSize: 'image-size',
-        metadata: 'metadata',
-    },
-});
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(4379);
-;// CONCATENATED MODULE: ./src/exec.ts
-/**
- * Runs one engine invocation as a child process: output streamed line by line to the log (with the
- * registry password, should a tool ever echo it, replaced), the last lines kept for failure messages,
- * the password written to stdin only when the invocation asks for it.
- */
-
-
-
-const TAIL_LINES = 40;
-const spawnProcess = (invocation, options) => new Promise((resolve) => {
-    const tail = [];
-    const redact = (line) => (options.password ? line.split(options.password).join('***') : line);
-    const child = (0,external_node_child_process_.spawn)(invocation.program, [...invocation.args], {
-        env: { ...(options.env ?? process.env), ...invocation.env },
-        stdio: [invocation.stdinPassword ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-    });
-    const pending = { stdout: '', stderr: '' };
-    const take = (name, chunk) => {
-        const parts = (pending[name] + chunk.toString()).split(/\r?\n/);
-        pending[name] = parts.pop() ?? '';
-        for (const part of parts)
-            emit(part);
-    };
-    const emit = (raw) => {
-        const line = redact(raw);
-        tail.push(line);
-        if (tail.length > TAIL_LINES)
-            tail.shift();
-        options.onLine(line);
-    };
-    child.stdout?.on('data', (chunk) => take('stdout', chunk));
-    child.stderr?.on('data', (chunk) => take('stderr', chunk));
-    if (invocation.stdinPassword) {
-        child.stdin?.on('error', () => undefined);
-        child.stdin?.end(`${options.password ?? ''}\n`);
-    }
-    child.once('error', (error) => {
-        emit(`${invocation.program}: ${error.message}`);
-        resolve({ code: 127, tail });
-    });
-    child.once('close', (code) => {
-        for (const rest of [pending.stdout, pending.stderr])
-            if (rest !== '')
-                emit(rest);
-        resolve({ code: code ?? 1, tail });
-    });
-});
-/** Whether an executable with this name is on PATH. */
-async function onPath(program, path = process.env['PATH'] ?? '') {
-    for (const dir of path.split(external_node_path_.delimiter).filter(Boolean)) {
-        try {
-            await (0,promises_.access)((0,external_node_path_.join)(dir, program), promises_.constants.X_OK);
-            return true;
-        }
-        catch {
-            // not in this directory
-        }
-    }
-    return false;
-}
-
 ;// CONCATENATED MODULE: ./src/engines/spec.ts
 /** What to build and where to push it, as plain data both engines' argv builders read. */
 const BUILDERS = ['buildx', 'buildah'];
+
+;// CONCATENATED MODULE: ./src/parsers.ts
+/** The strict parsers of build-push's own input formats; each refusal names the input. */
+
+/** ECR repository names: lower case, digits, and `._-/` separators, 2 to 256 characters. */
+function parseRepositoryName(input, raw) {
+    const value = raw.trim();
+    if (/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value))
+        return value;
+    throw new errors_InputError(input, `${JSON.stringify(raw)} is not an ECR repository name (lower-case letters, digits, and . _ - / between them)`);
+}
+/** Docker tags: up to 128 characters of letters, digits, `_.-`, not starting with `.` or `-`. */
+function parseTags(input, raw) {
+    const tags = parseList(input, raw);
+    for (const tag of tags) {
+        if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag))
+            throw new errors_InputError(input, `${JSON.stringify(tag)} is not a valid image tag`);
+    }
+    return tags;
+}
+/** A Dockerfile stage name, as `FROM … AS name` allows it. */
+function parseStageName(input, raw) {
+    const value = raw.trim();
+    if (/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/.test(value))
+        return value;
+    throw new errors_InputError(input, `${errors_quote(raw)} is not a build stage name (letters, digits, _ . -, starting with a letter)`);
+}
+function parseSha256(input, raw) {
+    const value = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^sha256:/, '');
+    if (/^[0-9a-f]{64}$/.test(value))
+        return value;
+    throw new errors_InputError(input, `${errors_quote(raw)} is not a sha256 checksum (64 hex digits)`);
+}
+/**
+ * Secrets by reference, `id=SOURCE` lines: the name of an environment variable (`secret-envs`) or the path
+ * of a file (`secret-files`). The value itself is never an input, so it cannot reach argv or the logs.
+ */
+function parseSecrets(input, raw, kind) {
+    const pairs = parseKeyValueList(input, raw);
+    const secrets = [];
+    for (const [id, source] of pairs) {
+        if (!/^[A-Za-z0-9_.-]{1,128}$/.test(id))
+            throw new errors_InputError(input, `${errors_quote(id)} is not a secret id (letters, digits, _ . -)`);
+        if (kind === 'env' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(source)) {
+            throw new errors_InputError(input, `${errors_quote(source)} for secret ${errors_quote(id)} is not an environment variable name; give the variable's name, not its value`);
+        }
+        if (kind === 'file' && (source === '' || source.includes(','))) {
+            throw new errors_InputError(input, `${errors_quote(source)} for secret ${errors_quote(id)} is not a usable file path (non-empty, no commas)`);
+        }
+        secrets.push({ id, kind, source });
+    }
+    return secrets;
+}
 
 ;// CONCATENATED MODULE: ./src/scan.ts
 const SEVERITY_ORDER = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
@@ -62621,104 +62559,314 @@ function imageTags(request, context) {
     return tags;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-/** Every input of the build-push action, read and validated once into a typed, readonly object. */
+;// CONCATENATED MODULE: ./src/contract.ts
+/**
+ * The build-push action's inputs and outputs, each input declared once (name, description, default,
+ * parser, required). action.yml must agree with this declaration (a test compares them both ways), and the
+ * README tables are generated from action.yml.
+ */
 
 
 
 
 
-const names = BUILD_PUSH.inputs;
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
 const PROVENANCE = ['false', 'mode=min', 'mode=max'];
-function readBuildPushInputs() {
-    return {
-        repository: readRequired(names.repository, parseRepositoryName),
-        createRepository: readWithDefault(names.createRepository, parseBoolean, 'false'),
-        imageTagMutability: readWithDefault(names.imageTagMutability, (i, r) => parseEnum(i, r, ['MUTABLE', 'IMMUTABLE']), 'MUTABLE'),
-        scanOnPush: readWithDefault(names.scanOnPush, parseBoolean, 'true'),
-        encryption: readWithDefault(names.encryption, (i, r) => parseEnum(i, r, ['AES256', 'KMS']), 'AES256'),
-        manageLifecyclePolicy: readWithDefault(names.manageLifecyclePolicy, parseBoolean, 'true'),
-        keepImages: readWithDefault(names.keepImages, (i, r) => parseInteger(i, r, { min: 1, max: 1000 }), '10'),
-        builder: readWithDefault(names.builder, (i, r) => parseEnum(i, r, ['auto', ...BUILDERS]), 'auto'),
-        context: readWithDefault(names.context, asString, '.'),
-        file: readWithDefault(names.file, asString, 'Dockerfile'),
-        target: readOptional(names.target, parseStageName),
-        buildArgs: readOptional(names.buildArgs, parseKeyValueList) ?? new Map(),
-        secretEnvs: readOptional(names.secretEnvs, (i, r) => parseSecrets(i, r, 'env')) ?? [],
-        secretFiles: readOptional(names.secretFiles, (i, r) => parseSecrets(i, r, 'file')) ?? [],
-        platforms: readWithDefault(names.platforms, (i, r) => parseList(i, r).map((p) => parseEnum(i, p, PLATFORMS)), 'linux/amd64'),
-        pull: readWithDefault(names.pull, parseBoolean, 'false'),
-        cache: readWithDefault(names.cache, parseBoolean, 'true'),
-        provenance: readWithDefault(names.provenance, (i, r) => parseEnum(i, r, PROVENANCE), 'false'),
-        sbom: readWithDefault(names.sbom, parseBoolean, 'false'),
-        tags: readOptional(names.tags, parseTags) ?? [],
-        tagRules: readWithDefault(names.tagRules, (i, r) => parseList(i, r).map((rule) => parseEnum(i, rule, TAG_RULES)), 'sha,branch,semver,model'),
-        latest: readWithDefault(names.latest, parseBoolean, 'false'),
-        modelVersion: readOptional(names.modelVersion, parseModelVersion),
-        modelSha256: readOptional(names.modelSha256, parseSha256),
-        labels: readOptional(names.labels, parseKeyValueList) ?? new Map(),
-        push: readWithDefault(names.push, parseBoolean, 'true'),
-        waitForScan: readWithDefault(names.waitForScan, parseBoolean, 'false'),
-        failOnSeverity: readWithDefault(names.failOnSeverity, (i, r) => parseEnum(i, r, THRESHOLDS), 'CRITICAL'),
-        scanTimeoutMs: readWithDefault(names.scanTimeout, (i, r) => parseDuration(i, r, { min: 1000, max: 60 * 60 * 1000 }), '10m'),
-        minFreeDiskGb: readWithDefault(names.minFreeDiskGb, (i, r) => parseNumber(i, r, { min: 0, max: 10_000 }), '10'),
-        dryRun: readWithDefault(names.dryRun, parseBoolean, 'false'),
-        region: readRequired(names.awsRegion, parseRegion),
-        endpointUrl: readOptional(names.endpointUrl, parseHttpUrl),
-    };
-}
-/** ECR repository names: lower case, digits, and `._-/` separators, 2 to 256 characters. */
-function parseRepositoryName(input, raw) {
-    const value = raw.trim();
-    if (/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value))
-        return value;
-    throw new errors_InputError(input, `${JSON.stringify(raw)} is not an ECR repository name (lower-case letters, digits, and . _ - / between them)`);
-}
-/** Docker tags: up to 128 characters of letters, digits, `_.-`, not starting with `.` or `-`. */
-function parseTags(input, raw) {
-    const tags = parseList(input, raw);
-    for (const tag of tags) {
-        if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag))
-            throw new errors_InputError(input, `${JSON.stringify(tag)} is not a valid image tag`);
-    }
-    return tags;
-}
-/** A Dockerfile stage name, as `FROM … AS name` allows it. */
-function parseStageName(input, raw) {
-    const value = raw.trim();
-    if (/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/.test(value))
-        return value;
-    throw new errors_InputError(input, `${errors_quote(raw)} is not a build stage name (letters, digits, _ . -, starting with a letter)`);
-}
-function parseSha256(input, raw) {
-    const value = raw
-        .trim()
-        .toLowerCase()
-        .replace(/^sha256:/, '');
-    if (/^[0-9a-f]{64}$/.test(value))
-        return value;
-    throw new errors_InputError(input, `${errors_quote(raw)} is not a sha256 checksum (64 hex digits)`);
-}
+const TAG_MUTABILITY = ['MUTABLE', 'IMMUTABLE'];
+const ENCRYPTION = ['AES256', 'KMS'];
+const BUILD_PUSH_INPUTS = declareInputs({
+    repository: input.required({
+        name: 'repository',
+        description: 'Name of the ECR repository to push to (for example `svg-ai`).',
+        parse: parseRepositoryName,
+    }),
+    createRepository: input.withDefault({
+        name: 'create-repository',
+        description: 'Create the repository when it does not exist (with `scan-on-push`, `image-tag-mutability` and `encryption`). When `false`, a missing repository fails the step.',
+        default: 'false',
+        parse: parseBoolean,
+    }),
+    imageTagMutability: input.withDefault({
+        name: 'image-tag-mutability',
+        description: 'Tag mutability of a repository this action creates, `MUTABLE` or `IMMUTABLE`. With `IMMUTABLE`, use only tags that never move (`tag-rules: sha,semver`).',
+        default: 'MUTABLE',
+        parse: (n, r) => parseEnum(n, r, TAG_MUTABILITY),
+    }),
+    scanOnPush: input.withDefault({
+        name: 'scan-on-push',
+        description: 'Whether a repository this action creates scans images on push.',
+        default: 'true',
+        parse: parseBoolean,
+    }),
+    encryption: input.withDefault({
+        name: 'encryption',
+        description: 'Encryption of a repository this action creates, `AES256` or `KMS`.',
+        default: 'AES256',
+        parse: (n, r) => parseEnum(n, r, ENCRYPTION),
+    }),
+    manageLifecyclePolicy: input.withDefault({
+        name: 'manage-lifecycle-policy',
+        description: "Put the repository's lifecycle policy (untagged images expire after a day; only the last `keep-images` images stay). `false` leaves any policy alone.",
+        default: 'true',
+        parse: parseBoolean,
+    }),
+    keepImages: input.withDefault({
+        name: 'keep-images',
+        description: 'How many images the lifecycle policy keeps (1 to 1000).',
+        default: '10',
+        parse: (n, r) => parseInteger(n, r, { min: 1, max: 1000 }),
+    }),
+    builder: input.withDefault({
+        name: 'builder',
+        description: 'Build engine, `buildx` (docker buildx, on GitHub-hosted runners), `buildah` (daemonless, for self-hosted runners and containers), or `auto` (buildx when it runs, else buildah; the log says which).',
+        default: 'auto',
+        parse: (n, r) => parseEnum(n, r, ['auto', ...BUILDERS]),
+    }),
+    context: input.withDefault({
+        name: 'context',
+        description: 'Build context directory.',
+        default: '.',
+        parse: asString,
+    }),
+    file: input.withDefault({
+        name: 'file',
+        description: 'Path of the Dockerfile, relative to the workspace.',
+        default: 'Dockerfile',
+        parse: asString,
+    }),
+    target: input.optional({
+        name: 'target',
+        description: 'Build stage to stop at (`FROM … AS <target>`). Empty builds the last stage.',
+        parse: parseStageName,
+    }),
+    buildArgs: input.optional({
+        name: 'build-args',
+        description: 'Build arguments as `KEY=value` lines. Not for secrets; use `secret-envs` or `secret-files`.',
+        parse: parseKeyValueList,
+    }),
+    secretEnvs: input.optional({
+        name: 'secret-envs',
+        description: "Build secrets from environment variables, `id=VARIABLE_NAME` lines (`RUN --mount=type=secret,id=…`). Only the variable's name is given; its value never reaches argv or the logs.",
+        parse: (n, r) => parseSecrets(n, r, 'env'),
+    }),
+    secretFiles: input.optional({
+        name: 'secret-files',
+        description: 'Build secrets from files, `id=path` lines.',
+        parse: (n, r) => parseSecrets(n, r, 'file'),
+    }),
+    platforms: input.withDefault({
+        name: 'platforms',
+        description: 'Target platforms, comma-separated (Fargate runs `linux/amd64` or `linux/arm64`). buildah builds one per run.',
+        default: 'linux/amd64',
+        parse: (n, r) => parseList(n, r).map((p) => parseEnum(n, p, PLATFORMS)),
+    }),
+    pull: input.withDefault({
+        name: 'pull',
+        description: 'Always pull newer base images (`--pull`).',
+        default: 'false',
+        parse: parseBoolean,
+    }),
+    cache: input.withDefault({
+        name: 'cache',
+        description: 'Use a build cache. With buildx, a registry cache in the same repository under the tag `buildcache`, in the form ECR accepts (`image-manifest=true,oci-mediatypes=true`); with buildah, local layers.',
+        default: 'true',
+        parse: parseBoolean,
+    }),
+    provenance: input.withDefault({
+        name: 'provenance',
+        description: 'Provenance attestation, `false`, `mode=min` or `mode=max`. Off by default, so the pushed digest is the image manifest itself and rebuilds of the same inputs give the same digest. buildah supports only `false`.',
+        default: 'false',
+        parse: (n, r) => parseEnum(n, r, PROVENANCE),
+    }),
+    sbom: input.withDefault({
+        name: 'sbom',
+        description: 'Attach an SBOM attestation (buildx only). Off by default, for the same reason as `provenance`.',
+        default: 'false',
+        parse: parseBoolean,
+    }),
+    tags: input.optional({
+        name: 'tags',
+        description: 'Extra image tags, one per line or comma-separated, added to those `tag-rules` give. The digest is what deploys use; tags are for people.',
+        parse: parseTags,
+    }),
+    tagRules: input.withDefault({
+        name: 'tag-rules',
+        description: 'Which tags to derive, comma-separated from `sha` (`sha-<7 hex>`), `branch` (the branch name), `semver` (a release tag `v1.2.3` gives `1.2.3`, `1.2`, `1`) and `model` (`model-<model-version>`). Tags are lower-cased, sanitised, at most 128 characters.',
+        default: 'sha,branch,semver,model',
+        parse: (n, r) => parseList(n, r).map((rule) => parseEnum(n, rule, TAG_RULES)),
+    }),
+    latest: input.withDefault({
+        name: 'latest',
+        description: 'Also tag the image `latest`.',
+        default: 'false',
+        parse: parseBoolean,
+    }),
+    modelVersion: input.optional({
+        name: 'model-version',
+        description: 'Version of the model the image serves; becomes the `model-<version>` tag and the `ai.svg.model.version` label.',
+        parse: parseModelVersion,
+    }),
+    modelSha256: input.optional({
+        name: 'model-sha256',
+        description: 'sha256 checksum of the model file the image serves, as the `ai.svg.model.sha256` label.',
+        parse: parseSha256,
+    }),
+    labels: input.optional({
+        name: 'labels',
+        description: 'Extra image labels as `KEY=value` lines, added to the OCI labels (source, revision, created, version) the action sets.',
+        parse: parseKeyValueList,
+    }),
+    push: input.withDefault({
+        name: 'push',
+        description: 'Push the image to ECR (`false` builds only, for pull requests).',
+        default: 'true',
+        parse: parseBoolean,
+    }),
+    waitForScan: input.withDefault({
+        name: 'wait-for-scan',
+        description: "Wait for the repository's scan on push to finish and apply `fail-on-severity`.",
+        default: 'false',
+        parse: parseBoolean,
+    }),
+    failOnSeverity: input.withDefault({
+        name: 'fail-on-severity',
+        description: 'With `wait-for-scan`, fail when the scan finds a vulnerability at or above this severity (`CRITICAL`, `HIGH`, `MEDIUM`, `LOW`), or `NONE` to report only.',
+        default: 'CRITICAL',
+        parse: (n, r) => parseEnum(n, r, THRESHOLDS),
+    }),
+    scanTimeout: input.withDefault({
+        name: 'scan-timeout',
+        description: 'How long to wait for the scan, as a duration (`10m`, `90s`).',
+        default: '10m',
+        parse: (n, r) => parseDuration(n, r, { min: 1000, max: 60 * 60 * 1000 }),
+    }),
+    minFreeDiskGb: input.withDefault({
+        name: 'min-free-disk-gb',
+        description: "Fail before building when less than this many GB are free for the build context and the engine's storage. PyTorch images need tens of GB.",
+        default: '10',
+        parse: (n, r) => parseNumber(n, r, { min: 0, max: 10_000 }),
+    }),
+    dryRun: input.withDefault({
+        name: 'dry-run',
+        description: "Check everything and print the plan (tags, labels, the engine's commands) without logging in, creating, building or pushing.",
+        default: 'false',
+        parse: parseBoolean,
+    }),
+    awsRegion: input.required({
+        name: 'aws-region',
+        description: 'AWS region of the ECR registry.',
+        parse: parseRegion,
+    }),
+    endpointUrl: input.optional({
+        name: 'endpoint-url',
+        description: 'Override the AWS endpoint for every client, for a local stand-in of AWS. Leave empty for AWS itself.',
+        parse: parseHttpUrl,
+    }),
+});
+/** Input and output names, from the declaration; a test checks them against action.yml both ways. */
+const BUILD_PUSH = actionContract({
+    name: 'build-push',
+    inputs: inputNames(BUILD_PUSH_INPUTS),
+    outputs: {
+        image: 'image',
+        digest: 'digest',
+        registry: 'registry',
+        tags: 'tags',
+        imageSize: 'image-size',
+        metadata: 'metadata',
+    },
+});
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(4379);
+;// CONCATENATED MODULE: ./src/exec.ts
 /**
- * Secrets by reference, `id=SOURCE` lines: the name of an environment variable (`secret-envs`) or the path
- * of a file (`secret-files`). The value itself is never an input, so it cannot reach argv or the logs.
+ * Runs one engine invocation as a child process: output streamed line by line to the log (with the
+ * registry password, should a tool ever echo it, replaced), the last lines kept for failure messages,
+ * the password written to stdin only when the invocation asks for it.
  */
-function parseSecrets(input, raw, kind) {
-    const pairs = parseKeyValueList(input, raw);
-    const secrets = [];
-    for (const [id, source] of pairs) {
-        if (!/^[A-Za-z0-9_.-]{1,128}$/.test(id))
-            throw new errors_InputError(input, `${errors_quote(id)} is not a secret id (letters, digits, _ . -)`);
-        if (kind === 'env' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(source)) {
-            throw new errors_InputError(input, `${errors_quote(source)} for secret ${errors_quote(id)} is not an environment variable name; give the variable's name, not its value`);
-        }
-        if (kind === 'file' && (source === '' || source.includes(','))) {
-            throw new errors_InputError(input, `${errors_quote(source)} for secret ${errors_quote(id)} is not a usable file path (non-empty, no commas)`);
-        }
-        secrets.push({ id, kind, source });
+
+
+
+const TAIL_LINES = 40;
+const spawnProcess = (invocation, options) => new Promise((resolve) => {
+    const tail = [];
+    const redact = (line) => (options.password ? line.split(options.password).join('***') : line);
+    const child = (0,external_node_child_process_.spawn)(invocation.program, [...invocation.args], {
+        env: { ...(options.env ?? process.env), ...invocation.env },
+        stdio: [invocation.stdinPassword ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    const pending = { stdout: '', stderr: '' };
+    const take = (name, chunk) => {
+        const parts = (pending[name] + chunk.toString()).split(/\r?\n/);
+        pending[name] = parts.pop() ?? '';
+        for (const part of parts)
+            emit(part);
+    };
+    const emit = (raw) => {
+        const line = redact(raw);
+        tail.push(line);
+        if (tail.length > TAIL_LINES)
+            tail.shift();
+        options.onLine(line);
+    };
+    child.stdout?.on('data', (chunk) => take('stdout', chunk));
+    child.stderr?.on('data', (chunk) => take('stderr', chunk));
+    if (invocation.stdinPassword) {
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(`${options.password ?? ''}\n`);
     }
-    return secrets;
+    child.once('error', (error) => {
+        emit(`${invocation.program}: ${error.message}`);
+        resolve({ code: 127, tail });
+    });
+    child.once('close', (code) => {
+        for (const rest of [pending.stdout, pending.stderr])
+            if (rest !== '')
+                emit(rest);
+        resolve({ code: code ?? 1, tail });
+    });
+});
+/** Whether an executable with this name is on PATH. */
+async function onPath(program, path = process.env['PATH'] ?? '') {
+    for (const dir of path.split(external_node_path_.delimiter).filter(Boolean)) {
+        try {
+            await (0,promises_.access)((0,external_node_path_.join)(dir, program), promises_.constants.X_OK);
+            return true;
+        }
+        catch {
+            // not in this directory
+        }
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Every input of the build-push action, read and validated once into a typed, readonly object through its
+ * declaration (`BUILD_PUSH_INPUTS`).
+ */
+
+
+
+
+/** Reads from the runner by default; `get` returns an input's raw text ('' when not set). */
+function readBuildPushInputs(get) {
+    const { scanTimeout, awsRegion, buildArgs, secretEnvs, secretFiles, tags, labels, ...values } = readInputs(BUILD_PUSH_INPUTS, get);
+    return {
+        ...values,
+        buildArgs: buildArgs ?? new Map(),
+        secretEnvs: secretEnvs ?? [],
+        secretFiles: secretFiles ?? [],
+        tags: tags ?? [],
+        labels: labels ?? new Map(),
+        scanTimeoutMs: scanTimeout,
+        region: awsRegion,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engines/buildah.ts

@@ -73769,7 +73769,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5063);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8497);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -73778,7 +73778,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5063:
+/***/ 8497:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77979,12 +77979,12 @@ function readRequired(name, parse) {
     return parse(name, raw);
 }
 function readOptional(name, parse) {
-    const raw = getInput(name);
+    const raw = core.getInput(name);
     return raw.trim() === '' ? undefined : parse(name, raw);
 }
 /** Reads an input whose action.yml declares a default: the runner always passes a value. */
 function readWithDefault(name, parse, fallback) {
-    const raw = getInput(name);
+    const raw = core.getInput(name);
     return parse(name, raw.trim() === '' ? fallback : raw);
 }
 /** A plain string input, trimmed. */
@@ -78047,13 +78047,13 @@ function inputNames(declaration) {
     return Object.freeze(Object.fromEntries(Object.entries(declaration).map(([key, spec]) => [key, spec.name])));
 }
 /** Reads one input's raw text through its declaration (`get` returns the runner's value, '' when not set). */
-function readInput(spec, get = core.getInput) {
+function readInput(spec, get = getInput) {
     const raw = get(spec.name);
     if (raw.trim() !== '')
         return spec.parse(spec.name, raw);
     switch (spec.kind) {
         case 'required':
-            throw new InputError(spec.name, 'is required but was not given');
+            throw new errors_InputError(spec.name, 'is required but was not given');
         case 'default':
             return spec.parse(spec.name, spec.default);
         case 'optional':
@@ -78065,7 +78065,7 @@ function readInput(spec, get = core.getInput) {
  * Reads every declared input, in declaration order, into a readonly object with the declaration's keys.
  * The first refusal is thrown; it names the input, the value and what is allowed.
  */
-function readInputs(declaration, get = core.getInput) {
+function readInputs(declaration, get = getInput) {
     const values = {};
     for (const [key, spec] of Object.entries(declaration))
         values[key] = readInput(spec, get);
@@ -78621,34 +78621,201 @@ function aliasFor(release, promotedBy, history) {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(4379);
-;// CONCATENATED MODULE: ./src/contract.ts
+;// CONCATENATED MODULE: ./src/parsers.ts
+/** The strict parsers of model-validate's own input formats; each refusal names the input. */
 
-/** Input and output names, declared once; a test checks them against action.yml both ways. */
+/** A fraction, 0 to 1 inclusive: accuracy, recall, an accuracy drop. */
+const fraction = (input, raw) => parseNumber(input, raw, { min: 0, max: 1 });
+function parseSha256(input, raw) {
+    const value = raw.trim().replace(/^sha256:/, '');
+    if (/^[a-f0-9]{64}$/.test(value))
+        return value;
+    throw new errors_InputError(input, `${errors_quote(raw)} is not a sha256 (64 lower-case hex digits)`);
+}
+/** A confidence level for the intervals: 0.5 to 0.9999 (1 would make every interval infinitely wide). */
+function parseConfidence(input, raw) {
+    return parseNumber(input, raw, { min: 0.5, max: 0.9999 });
+}
+const SIZE_UNITS = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+/** A size such as `50MiB`, `20MB` or `1048576B`; the unit is required (B, KB, MB, GB, KiB, MiB, GiB). */
+function parseByteSize(input, raw) {
+    const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.exec(raw.trim());
+    if (!match)
+        throw new errors_InputError(input, `${errors_quote(raw)} is not a size like 50MiB, 20MB or 1048576B`);
+    const bytes = Math.floor(Number(match[1]) * SIZE_UNITS[match[2]]);
+    if (bytes < 1)
+        throw new errors_InputError(input, `${errors_quote(raw)} is out of range (allowed: 1B or more)`);
+    return bytes;
+}
+/** An S3 bucket name, as S3 accepts them (3-63 lower-case letters, digits, dots, hyphens). */
+function parseBucketName(input, raw) {
+    const value = raw.trim();
+    if (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) && !value.includes('..'))
+        return value;
+    throw new errors_InputError(input, `${errors_quote(raw)} is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
+}
+/** A model name: the first segment of its registry keys, so no slashes. */
+function parseModelName(input, raw) {
+    const value = raw.trim();
+    if (/^[a-z0-9][a-z0-9_-]{0,62}$/.test(value))
+        return value;
+    throw new errors_InputError(input, `${errors_quote(raw)} is not a model name (lower-case letters, digits, - and _, up to 63)`);
+}
+function parseGitSha(input, raw) {
+    const value = raw.trim();
+    if (/^[0-9a-f]{40}$/.test(value))
+        return value;
+    throw new errors_InputError(input, `${errors_quote(raw)} is not a full git commit SHA (40 lower-case hex digits)`);
+}
+/**
+ * action.yml's defaults of `git-sha` and `release-tag` are expressions (`${{ github.sha }}`,
+ * `${{ github.ref_name }}`) that the runner substitutes before the action starts. Outside a runner (a local
+ * run, a test) the input arrives empty or as the unexpanded expression; either way there is no commit or tag
+ * to record, so it reads as undefined rather than failing the run. Any other text goes through `parse`.
+ */
+function unlessUnexpanded(parse) {
+    return (input, raw) => (/^\$\{\{.*\}\}$/s.test(raw.trim()) ? undefined : parse(input, raw));
+}
+
+;// CONCATENATED MODULE: ./src/contract.ts
+/**
+ * The model-validate action's inputs and outputs, each input declared once (name, description, default,
+ * parser, required). action.yml must agree with this declaration (a test compares them both ways), and the
+ * README tables are generated from action.yml.
+ */
+
+
+const MODES = ['gate', 'publish', 'promote', 'rollback'];
+const DEFAULT_EVALUATE_COMMAND = '"${SVGAI_PYTHON:-python3}" -m svgai.evaluate --model-dir "$MODEL_DIR" --out "$REPORT" --count 1000 --quality-images 0';
+/**
+ * `report`, `model-dir`, `registry-bucket` and `model-version` are optional here because each is required
+ * only in some modes; those rules are checked after reading (`checkCombinations`), naming the input.
+ * `git-sha` and `release-tag` default to expressions the runner substitutes (see `unlessUnexpanded`).
+ */
+const MODEL_VALIDATE_INPUTS = declareInputs({
+    mode: input.withDefault({
+        name: 'mode',
+        description: '`gate` judges the report; `publish` judges it and, on a pass, publishes the model set to the registry; `promote` points the `production` alias at a published, approved `model-version`; `rollback` points it back at the previous approved version.',
+        default: 'gate',
+        parse: (n, r) => parseEnum(n, r, MODES),
+    }),
+    report: input.optional({
+        name: 'report',
+        description: "Path of the challenger's evaluation report (JSON written by `python -m svgai.evaluate`, schema `service/schemas/evaluation-report.schema.json`). With `evaluate: true` the evaluation writes it here. Required in modes `gate` and `publish`.",
+        parse: asString,
+    }),
+    modelDir: input.optional({
+        name: 'model-dir',
+        description: "The model set the report is about: a directory with `manifest.json` and the files it pins. Every file is checked against the manifest's sha256 and must be a TorchScript archive. Required in modes `gate` and `publish`.",
+        parse: asString,
+    }),
+    evaluate: input.withDefault({
+        name: 'evaluate',
+        description: 'Run `evaluate-command` first, to write `report` from `model-dir`.',
+        default: 'false',
+        parse: parseBoolean,
+    }),
+    evaluateCommand: input.withDefault({
+        name: 'evaluate-command',
+        description: 'The evaluation command, run by `sh -c` in `evaluate-directory` with `MODEL_DIR` and `REPORT` set (absolute paths).',
+        default: DEFAULT_EVALUATE_COMMAND,
+        parse: asString,
+    }),
+    evaluateDirectory: input.withDefault({
+        name: 'evaluate-directory',
+        description: 'Working directory of `evaluate-command`, relative to the workspace.',
+        default: 'service',
+        parse: asString,
+    }),
+    championReport: input.optional({
+        name: 'champion-report',
+        description: 'Report of the model now in production on the same evaluation set (same dataset sha256, else the comparison is refused), for a paired champion/challenger comparison. Optional.',
+        parse: asString,
+    }),
+    minAccuracy: input.withDefault({
+        name: 'min-accuracy',
+        description: 'Lowest acceptable accuracy, as a fraction; the lower bound of its confidence interval must reach it.',
+        default: '0.95',
+        parse: fraction,
+    }),
+    confidence: input.withDefault({
+        name: 'confidence',
+        description: 'Confidence level of every interval (Wilson for accuracy and recall, paired for the champion), 0.5 to 0.9999.',
+        default: '0.95',
+        parse: parseConfidence,
+    }),
+    maxP95Latency: input.withDefault({
+        name: 'max-p95-latency',
+        description: 'Slowest acceptable p95 inference latency in the report (one image, after warm-up), as a duration.',
+        default: '100ms',
+        parse: (n, r) => parseDuration(n, r, { min: 1, max: 60_000 }),
+    }),
+    minClassRecall: input.optional({
+        name: 'min-class-recall',
+        description: 'Lowest acceptable recall of any single class, as a fraction, judged on its lower bound. Optional.',
+        parse: fraction,
+    }),
+    maxModelSize: input.withDefault({
+        name: 'max-model-size',
+        description: 'Largest acceptable size of any model file, with a unit (`50MiB`, `20MB`, `1048576B`).',
+        default: '50MiB',
+        parse: parseByteSize,
+    }),
+    maxAccuracyDrop: input.withDefault({
+        name: 'max-accuracy-drop',
+        description: 'How much less accurate than the champion the challenger may be, as a fraction (`0.01` = one point); the lower bound of the paired difference must stay above minus this.',
+        default: '0.01',
+        parse: fraction,
+    }),
+    expectedSha256: input.optional({
+        name: 'expected-sha256',
+        description: 'The sha256 the report must give for the classifier file, so the gate judges the exact artifact that will ship. Optional.',
+        parse: parseSha256,
+    }),
+    registryBucket: input.optional({
+        name: 'registry-bucket',
+        description: "The model registry's S3 bucket (versioning must be enabled). Required in modes `publish`, `promote` and `rollback`.",
+        parse: parseBucketName,
+    }),
+    modelName: input.withDefault({
+        name: 'model-name',
+        description: "The model's name in the registry, the first segment of its keys (`<model>/<version>/...`).",
+        default: 'svgai',
+        parse: parseModelName,
+    }),
+    modelVersion: input.optional({
+        name: 'model-version',
+        description: "The version to promote (mode `promote`, required). In `gate` and `publish` the version is the manifest's and this, when given, must equal it.",
+        parse: parseModelVersion,
+    }),
+    gitSha: input.withDefault({
+        name: 'git-sha',
+        description: 'The commit the model set was built from, recorded in the release record.',
+        default: '${{ github.sha }}',
+        parse: unlessUnexpanded(parseGitSha),
+    }),
+    releaseTag: input.withDefault({
+        name: 'release-tag',
+        description: 'The release tag (e.g. `model-v1.1.0`), recorded in the release record.',
+        default: '${{ github.ref_name }}',
+        parse: unlessUnexpanded(asString),
+    }),
+    awsRegion: input.withDefault({
+        name: 'aws-region',
+        description: 'AWS region of the registry bucket.',
+        default: 'us-east-1',
+        parse: parseRegion,
+    }),
+    endpointUrl: input.optional({
+        name: 'endpoint-url',
+        description: 'Override the S3 endpoint, for a local stand-in of AWS. Leave empty for AWS itself.',
+        parse: parseHttpUrl,
+    }),
+});
+/** Input and output names, from the declaration; a test checks them against action.yml both ways. */
 const MODEL_VALIDATE = actionContract({
     name: 'model-validate',
-    inputs: {
-        mode: 'mode',
-        report: 'report',
-        modelDir: 'model-dir',
-        evaluate: 'evaluate',
-        evaluateCommand: 'evaluate-command',
-        evaluateDirectory: 'evaluate-directory',
-        championReport: 'champion-report',
-        minAccuracy: 'min-accuracy',
-        confidence: 'confidence',
-        maxP95Latency: 'max-p95-latency',
-        minClassRecall: 'min-class-recall',
-        maxModelSize: 'max-model-size',
-        maxAccuracyDrop: 'max-accuracy-drop',
-        expectedSha256: 'expected-sha256',
-        registryBucket: 'registry-bucket',
-        modelName: 'model-name',
-        modelVersion: 'model-version',
-        gitSha: 'git-sha',
-        releaseTag: 'release-tag',
-        awsRegion: 'aws-region',
-        endpointUrl: 'endpoint-url',
-    },
+    inputs: inputNames(MODEL_VALIDATE_INPUTS),
     outputs: {
         passed: 'passed',
         verdict: 'verdict',
@@ -78691,40 +78858,18 @@ async function runEvaluation(command, cwd, env, log) {
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
- * Every input of the model-validate action, read and validated once into a typed, readonly object: one line
- * per input (name, parser, default), then the rules that relate inputs to each other.
+ * Every input of the model-validate action, read and validated once into a typed, readonly object through
+ * its declaration (`MODEL_VALIDATE_INPUTS`), then the rules that relate inputs to each other.
  */
 
 
+
+
 const names = MODEL_VALIDATE.inputs;
-const MODES = ['gate', 'publish', 'promote', 'rollback'];
-const DEFAULT_EVALUATE_COMMAND = '"${SVGAI_PYTHON:-python3}" -m svgai.evaluate --model-dir "$MODEL_DIR" --out "$REPORT" --count 1000 --quality-images 0';
-const fraction = (input, raw) => parseNumber(input, raw, { min: 0, max: 1 });
-function readModelValidateInputs() {
-    const inputs = {
-        mode: readWithDefault(names.mode, (i, r) => parseEnum(i, r, MODES), 'gate'),
-        report: readOptional(names.report, asString),
-        modelDir: readOptional(names.modelDir, asString),
-        evaluate: readWithDefault(names.evaluate, parseBoolean, 'false'),
-        evaluateCommand: readWithDefault(names.evaluateCommand, asString, DEFAULT_EVALUATE_COMMAND),
-        evaluateDirectory: readWithDefault(names.evaluateDirectory, asString, 'service'),
-        championReport: readOptional(names.championReport, asString),
-        minAccuracy: readWithDefault(names.minAccuracy, fraction, '0.95'),
-        confidence: readWithDefault(names.confidence, parseConfidence, '0.95'),
-        maxP95LatencyMs: readWithDefault(names.maxP95Latency, (i, r) => parseDuration(i, r, { min: 1, max: 60_000 }), '100ms'),
-        minClassRecall: readOptional(names.minClassRecall, fraction),
-        maxModelSizeBytes: readWithDefault(names.maxModelSize, parseByteSize, '50MiB'),
-        maxAccuracyDrop: readWithDefault(names.maxAccuracyDrop, fraction, '0.01'),
-        expectedSha256: readOptional(names.expectedSha256, parseSha256),
-        registryBucket: readOptional(names.registryBucket, parseBucketName),
-        modelName: readWithDefault(names.modelName, parseModelName, 'svgai'),
-        modelVersion: readOptional(names.modelVersion, parseModelVersion),
-        gitSha: readOptional(names.gitSha, parseGitSha),
-        releaseTag: readOptional(names.releaseTag, asString),
-        awsRegion: readWithDefault(names.awsRegion, parseRegion, 'us-east-1'),
-        endpointUrl: readOptional(names.endpointUrl, parseHttpUrl),
-    };
-    return checkCombinations(inputs);
+/** Reads from the runner by default; `get` returns an input's raw text ('' when not set). */
+function readModelValidateInputs(get) {
+    const { maxP95Latency, maxModelSize, ...values } = readInputs(MODEL_VALIDATE_INPUTS, get);
+    return checkCombinations({ ...values, maxP95LatencyMs: maxP95Latency, maxModelSizeBytes: maxModelSize });
 }
 /** Rules between inputs, each refusal naming the input that is missing or out of place. */
 function checkCombinations(inputs) {
@@ -78742,50 +78887,6 @@ function checkCombinations(inputs) {
         throw new errors_InputError(names.modelVersion, 'is required in mode promote: the published version to point the production alias at');
     }
     return inputs;
-}
-function parseSha256(input, raw) {
-    const value = raw.trim().replace(/^sha256:/, '');
-    if (/^[a-f0-9]{64}$/.test(value))
-        return value;
-    throw new errors_InputError(input, `${errors_quote(raw)} is not a sha256 (64 lower-case hex digits)`);
-}
-/** A confidence level for the intervals: 0.5 to 0.9999 (1 would make every interval infinitely wide). */
-function parseConfidence(input, raw) {
-    const value = parseNumber(input, raw, { min: 0, max: 1 });
-    if (value < 0.5 || value > 0.9999)
-        throw new errors_InputError(input, `${errors_quote(raw)} is out of range (allowed: 0.5 to 0.9999)`);
-    return value;
-}
-const SIZE_UNITS = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
-/** A size such as `50MiB`, `20MB` or `1048576B`; the unit is required (B, KB, MB, GB, KiB, MiB, GiB). */
-function parseByteSize(input, raw) {
-    const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.exec(raw.trim());
-    if (!match)
-        throw new errors_InputError(input, `${errors_quote(raw)} is not a size like 50MiB, 20MB or 1048576B`);
-    const bytes = Math.floor(Number(match[1]) * SIZE_UNITS[match[2]]);
-    if (bytes < 1)
-        throw new errors_InputError(input, `${errors_quote(raw)} is out of range (allowed: 1B or more)`);
-    return bytes;
-}
-/** An S3 bucket name, as S3 accepts them (3-63 lower-case letters, digits, dots, hyphens). */
-function parseBucketName(input, raw) {
-    const value = raw.trim();
-    if (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) && !value.includes('..'))
-        return value;
-    throw new errors_InputError(input, `${errors_quote(raw)} is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
-}
-/** A model name: the first segment of its registry keys, so no slashes. */
-function parseModelName(input, raw) {
-    const value = raw.trim();
-    if (/^[a-z0-9][a-z0-9_-]{0,62}$/.test(value))
-        return value;
-    throw new errors_InputError(input, `${errors_quote(raw)} is not a model name (lower-case letters, digits, - and _, up to 63)`);
-}
-function parseGitSha(input, raw) {
-    const value = raw.trim();
-    if (/^[0-9a-f]{40}$/.test(value))
-        return value;
-    throw new errors_InputError(input, `${errors_quote(raw)} is not a full git commit SHA (40 lower-case hex digits)`);
 }
 
 ;// CONCATENATED MODULE: ./src/stats.ts
