@@ -61904,29 +61904,7 @@ function parseModelVersion(input, raw) {
 }
 //# sourceMappingURL=parsers.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/inputs.js
-
-
-/**
- * Reads one input through a strict parser. `getInput` is only called here, so every action
- * reads its inputs the same way: trimmed, required ones refused when empty (naming the input),
- * optional ones parsed from their default (from action.yml) or left undefined.
- */
-function readRequired(name, parse) {
-    const raw = core.getInput(name);
-    if (raw.trim() === '')
-        throw new InputError(name, 'is required but was not given');
-    return parse(name, raw);
-}
-function readOptional(name, parse) {
-    const raw = core.getInput(name);
-    return raw.trim() === '' ? undefined : parse(name, raw);
-}
-/** Reads an input whose action.yml declares a default: the runner always passes a value. */
-function readWithDefault(name, parse, fallback) {
-    const raw = core.getInput(name);
-    return parse(name, raw.trim() === '' ? fallback : raw);
-}
-/** A plain string input, trimmed. */
+/** A plain string input, trimmed: the parser for inputs whose text is taken as it is. */
 const asString = (_input, raw) => raw.trim();
 //# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/declare.js

@@ -68750,6 +68750,10 @@ function parseModelVersion(input, raw) {
     throw new errors_InputError(input, `${errors_quote(raw)} is not a model version like 1.4.0`);
 }
 //# sourceMappingURL=parsers.js.map
+;// CONCATENATED MODULE: ../../packages/action-kit/lib/inputs.js
+/** A plain string input, trimmed: the parser for inputs whose text is taken as it is. */
+const asString = (_input, raw) => raw.trim();
+//# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -71695,32 +71699,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ../../packages/action-kit/lib/inputs.js
-
-
-/**
- * Reads one input through a strict parser. `getInput` is only called here, so every action
- * reads its inputs the same way: trimmed, required ones refused when empty (naming the input),
- * optional ones parsed from their default (from action.yml) or left undefined.
- */
-function readRequired(name, parse) {
-    const raw = core.getInput(name);
-    if (raw.trim() === '')
-        throw new InputError(name, 'is required but was not given');
-    return parse(name, raw);
-}
-function readOptional(name, parse) {
-    const raw = core.getInput(name);
-    return raw.trim() === '' ? undefined : parse(name, raw);
-}
-/** Reads an input whose action.yml declares a default: the runner always passes a value. */
-function readWithDefault(name, parse, fallback) {
-    const raw = core.getInput(name);
-    return parse(name, raw.trim() === '' ? fallback : raw);
-}
-/** A plain string input, trimmed. */
-const asString = (_input, raw) => raw.trim();
-//# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/action-kit/lib/declare.js
 /**
  * One declaration per input. Each input is declared once, with its action.yml name, its description,

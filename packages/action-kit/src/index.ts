@@ -22,7 +22,7 @@ export {
   type IntegerRange,
   type S3Uri,
 } from './parsers.js';
-export { asString, readOptional, readRequired, readWithDefault } from './inputs.js';
+export { asString } from './inputs.js';
 export {
   declareInputs,
   input,
