@@ -13,6 +13,7 @@ import { detectService, operationOf } from './dispatch.js';
 import type { Faults, ServiceName } from './faults.js';
 import { queryError } from './protocols/query.js';
 import { jsonError } from './protocols/json.js';
+import { S3_HOLDS_PATH, S3Holds } from './s3-hold.js';
 
 export const ADMIN_PREFIX = '/_aws-local/';
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
@@ -21,6 +22,8 @@ export interface ServerParts {
   readonly handlers: Readonly<Record<ServiceName, AwsHandler>>;
   readonly admin: AwsHandler;
   readonly faults: Faults;
+  /** S3 requests held until released (`/_aws-local/s3-holds`); one is made when not given. */
+  readonly holds?: S3Holds;
 }
 
 /** How each service spells errors the server itself raises (throttling, crashes, unknown routes). */
@@ -55,7 +58,8 @@ function throttlingError(service: ServiceName): AwsError {
   return new AwsError(code, 'Rate exceeded', service === 's3' ? 503 : 400);
 }
 
-export function createControlServer(parts: ServerParts): { server: Server; closeAll: () => Promise<void> } {
+export function createControlServer(given: ServerParts): { server: Server; closeAll: () => Promise<void> } {
+  const parts = { ...given, holds: given.holds ?? new S3Holds() };
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     void serve(parts, req, res).catch(() => {
@@ -73,13 +77,14 @@ export function createControlServer(parts: ServerParts): { server: Server; close
   });
   const closeAll = (): Promise<void> =>
     new Promise((resolve) => {
+      parts.holds.releaseAll();
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
     });
   return { server, closeAll };
 }
 
-async function serve(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(parts: ServerParts & { holds: S3Holds }, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const request: AwsRequest = {
@@ -93,7 +98,8 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   let response: AwsResponse;
   try {
     if (body === undefined) throw new AwsError('RequestEntityTooLarge', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`, 413);
-    if (url.pathname.startsWith(ADMIN_PREFIX)) response = await parts.admin(request);
+    if (url.pathname === S3_HOLDS_PATH || url.pathname.startsWith(`${S3_HOLDS_PATH}/`)) response = await parts.holds.admin(request);
+    else if (url.pathname.startsWith(ADMIN_PREFIX)) response = await parts.admin(request);
     else if (!service)
       throw new AwsError(
         'UnrecognizedClientException',
@@ -117,12 +123,13 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   res.end(request.method === 'HEAD' ? undefined : payload);
 }
 
-async function dispatch(parts: ServerParts, service: ServiceName, original: AwsRequest): Promise<AwsResponse> {
+async function dispatch(parts: ServerParts & { holds: S3Holds }, service: ServiceName, original: AwsRequest): Promise<AwsResponse> {
   const request = decompressed(service, original);
   const operation = operationOf(request);
   const latency = parts.faults.latencyMs(service, operation);
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
   if (parts.faults.takeThrottle(service, operation)) return errorFor(service, throttlingError(service));
+  if (service === 's3') await parts.holds.before(request);
   return parts.handlers[service](request);
 }
 

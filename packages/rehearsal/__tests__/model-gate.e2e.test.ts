@@ -4,7 +4,7 @@
  * the committed bundle, published to and promoted in the stand-in's S3.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { startAwsLocal, type AwsLocal } from '@svg-ai-release/aws-local';
 import { runActionProcess } from '@svg-ai-release/action-kit/testing';
 import { execFile, spawn } from 'node:child_process';
@@ -23,7 +23,15 @@ const MODEL_110 = join(service, 'models', '1.1.0');
 const PYTHON = process.env['SVGAI_PYTHON'] || '/usr/bin/python3';
 const COUNT = '600';
 const work = mkdtempSync(join(tmpdir(), 'model-release-'));
-const reports = { v100: join(work, 'report-1.0.0.json'), v110: join(work, 'report-1.1.0.json'), small: join(work, 'report-small.json') };
+const reports = {
+  v100: join(work, 'report-1.0.0.json'),
+  v110: join(work, 'report-1.1.0.json'),
+  small: join(work, 'report-small.json'),
+  slow: join(work, 'report-slow.json'),
+};
+/** 1.1.0 made slow by `service/scripts/make_slow_model.py`: about 8× the default 100 ms p95 on a 2-core build machine. */
+const SLOW_MODEL = join(work, 'slow-model');
+const SLOW_ROUNDS = '220000';
 
 let local: AwsLocal;
 let s3: S3Client;
@@ -37,13 +45,19 @@ async function evaluate(modelDir: string, out: string, count: string): Promise<v
 
 const aws = () => ({ AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' });
 const gate = (inputs: Record<string, string>) => runActionProcess(bundle, { inputs, env: aws(), timeoutMs: 120_000 });
-const checksOf = (outputs: Record<string, string>) => JSON.parse(outputs['checks']!) as { id: string; verdict: string; measured: string }[];
+const checksOf = (outputs: Record<string, string>) =>
+  JSON.parse(outputs['checks']!) as { id: string; verdict: string; measured: string; threshold: string; detail: string }[];
 
 beforeAll(async () => {
+  await run(PYTHON, ['scripts/make_slow_model.py', '--model-dir', MODEL_110, '--out', SLOW_MODEL, '--rounds', SLOW_ROUNDS], {
+    cwd: service,
+    timeout: 300_000,
+  });
   await Promise.all([
     evaluate(MODEL_100, reports.v100, COUNT),
     evaluate(MODEL_110, reports.v110, COUNT),
     evaluate(MODEL_110, reports.small, '40'),
+    evaluate(SLOW_MODEL, reports.slow, '40'),
   ]);
   local = await startAwsLocal({});
   s3 = new S3Client({
@@ -95,6 +109,36 @@ describe('the absolute gate on real evaluations', () => {
   it('fails a slow model on latency', async () => {
     const result = await gate({ report: reports.v110, 'model-dir': MODEL_110, 'max-p95-latency': '1ms' });
     expect(checksOf(result.outputs).find((c) => c.id === 'latency-p95')!.verdict).toBe('fail');
+  });
+
+  it('fails a deliberately slowed model on latency alone, at the default threshold', async () => {
+    const slow = JSON.parse(readFileSync(reports.slow, 'utf8')) as {
+      predictions: number[];
+      latency_ms: { p95: number; samples: number; threads: number };
+    };
+    const small = JSON.parse(readFileSync(reports.small, 'utf8')) as { predictions: number[] };
+    // The same classifier underneath: every prediction is 1.1.0's on the same 40 images.
+    expect(slow.predictions).toEqual(small.predictions);
+    expect(slow.latency_ms).toMatchObject({ samples: 40, threads: 1 });
+    // 40 samples judge accuracy at this bar (all correct gives a lower bound of 0.91), so only latency decides.
+    const result = await gate({ report: reports.slow, 'model-dir': SLOW_MODEL, 'min-accuracy': '0.85' });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ passed: 'false', verdict: 'fail', 'model-version': '1.1.0-slow' });
+    const checks = checksOf(result.outputs);
+    expect(checks.filter((c) => c.verdict !== 'pass').map((c) => c.id)).toEqual(['latency-p95']);
+    expect(checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['accuracy', 'model-identity', 'integrity:logo_classifier.torchscript']),
+    );
+    const latency = checks.find((c) => c.id === 'latency-p95')!;
+    expect(latency).toMatchObject({
+      measured: `p95 ${slow.latency_ms.p95} ms over 40 samples at 1 thread`,
+      threshold: 'p95 ≤ 100 ms',
+      detail: `p95 latency ${slow.latency_ms.p95} ms is over 100 ms: the model is too slow to serve`,
+    });
+    expect(result.stdout).toContain(`p95 latency ${slow.latency_ms.p95} ms is over 100 ms`);
+    expect(result.stdout).toContain('verdict fail: latency-p95 failed');
+    // Printed for the record: how far above the bar the slowed model is on this machine.
+    console.log(`slowed model: p95 ${slow.latency_ms.p95} ms against the default 100 ms`);
   });
 
   it('fails a corrupted model file on integrity', async () => {
@@ -216,6 +260,48 @@ describe('the registry on the stand-in', () => {
     } finally {
       child.kill('SIGTERM');
     }
+  }, 300_000);
+
+  it('lets exactly one of two concurrent promotions win, and tells the loser who won', async () => {
+    const contested = { ...registry(), 'model-name': 'contested' };
+    for (const [report, dir] of [
+      [reports.v110, MODEL_110],
+      [reports.v100, MODEL_100],
+    ] as const) {
+      expect((await gate({ mode: 'publish', report, 'model-dir': dir, 'min-accuracy': '0.9', ...contested })).exitCode).toBe(0);
+    }
+    const holds = `${local.endpoint}/_aws-local/s3-holds`;
+    const alias = async () =>
+      JSON.parse(
+        await (await s3.send(new GetObjectCommand({ Bucket: 'models', Key: 'contested/production.json' }))).Body!.transformToString(),
+      ) as { version: string; promotedBy: string };
+
+    // Each race: A reads the alias and is held at its conditional write; B promotes to the end; A's write then runs.
+    const race = async (a: string, b: string, expectFrom: string | undefined) => {
+      const hold = (await (
+        await fetch(holds, { method: 'POST', body: JSON.stringify({ bucket: 'models', key: 'contested/production.json' }) })
+      ).json()) as { id: string };
+      const loser = gate({ mode: 'promote', 'model-version': a, 'git-sha': 'a'.repeat(40), ...contested });
+      const held = (await (await fetch(`${holds}/${hold.id}/held?timeoutMs=120000`)).json()) as { held: { key: string }[] };
+      expect(held.held).toEqual([{ method: 'PUT', bucket: 'models', key: 'contested/production.json' }]);
+      const winner = await gate({ mode: 'promote', 'model-version': b, 'git-sha': 'b'.repeat(40), ...contested });
+      expect(winner.exitCode).toBe(0);
+      expect(winner.stdout).toContain(`model-validate: contested production ${expectFrom ?? '(none)'} → ${b}`);
+      expect(await (await fetch(`${holds}/${hold.id}/release`, { method: 'POST' })).json()).toEqual({ released: 1 });
+      const lost = await loser;
+      expect(lost.exitCode).toBe(1);
+      // runActionProcess runs as run 1 of example-org/svg-ai: the promoter is named by repository, run and commit.
+      const [message, rest] = lost.stdout.split('::error::model-validate: ')[1]!.split(' (promoted at ');
+      expect(message).toBe(`another promotion won: contested's production alias now names version ${b}`);
+      expect(rest).toMatch(/^\S+ by example-org\/svg-ai run 1 bbbbbbbbbbbb\), so /);
+      expect(rest).toContain(`), so ${a} was not promoted; re-run to promote over it if that is still wanted`);
+      expect(lost.outputs['model-version']).toBeUndefined();
+      expect(await alias()).toMatchObject({ version: b, promotedBy: 'example-org/svg-ai run 1 bbbbbbbbbbbb' });
+    };
+    // The first promotion (If-None-Match: *), then one over an existing alias (If-Match on the ETag A read: B's
+    // write of the same version changed it, so A's write is refused all the same).
+    await race('1.0.0', '1.1.0', undefined);
+    await race('1.0.0', '1.0.0', '1.1.0');
   }, 300_000);
 
   it('refuses an unversioned bucket, naming the input', async () => {
