@@ -125,6 +125,31 @@ describe('fault injection', () => {
       expect(statuses.filter((s) => s !== 500).every((s) => s === 200)).toBe(true);
     });
 
+    it('answers exactly every n-th request with the error status, in order, whatever the concurrency', async () => {
+      awsLocal.admin.injectFaults({ tasks: [{ image: 'colour:green', errorEvery: 4, errorStatus: 502 }] });
+      const url = awsLocal.listenerUrl('test');
+      // One at a time, the failing positions are known: the 4th, 8th and 12th.
+      const inOrder: number[] = [];
+      for (let i = 0; i < 12; i += 1) inOrder.push((await get(url)).status);
+      expect(inOrder.map((status, i) => (status === 502 ? i + 1 : 0)).filter(Boolean)).toEqual([4, 8, 12]);
+      expect(inOrder.filter((status) => status !== 502).every((status) => status === 200)).toBe(true);
+      // Concurrently, the count is still exact: 100 requests, 25 errors.
+      const together = await Promise.all(Array.from({ length: 100 }, async () => (await get(url)).status));
+      awsLocal.admin.clearFaults();
+      expect(together.filter((status) => status === 502)).toHaveLength(25);
+      expect(together.filter((status) => status === 200)).toHaveLength(75);
+    });
+
+    it.each<[Record<string, unknown>, string]>([
+      [{ image: 'colour:*', errorEvery: 0 }, "'errorEvery' must be a number of at least 1, got 0"],
+      [{ image: 'colour:*', errorEvery: 2.5 }, "'errorEvery' must be a whole number of requests, got 2.5"],
+      [{ image: 'colour:*', errorEvry: 2 }, "Unknown task fault field 'errorEvry'"],
+    ])('refuses the task fault %p, naming the field', async (fault, message) => {
+      const response = await postFaults({ tasks: [fault] });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'ValidationError', message: expect.stringContaining(message) });
+    });
+
     it('answers slowly', async () => {
       awsLocal.admin.injectFaults({ tasks: [{ image: 'colour:green', delayMs: 250 }] });
       const started = performance.now();

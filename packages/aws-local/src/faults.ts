@@ -28,8 +28,14 @@ export interface TaskFault {
   readonly failToStart?: boolean;
   /** The task is killed (SIGKILL) after answering this many proxied requests. */
   readonly crashAfterRequests?: number;
-  /** Share of proxied requests (0–1) answered with `errorStatus` instead of reaching the task. */
+  /** Share of proxied requests (0–1) answered with `errorStatus` instead of reaching the task, drawn at random. */
   readonly errorRate?: number;
+  /**
+   * Exactly every n-th proxied request to a matching image (the n-th, the 2n-th, …, counted from the
+   * fault's injection across its tasks) is answered with `errorStatus`: a known error rate of 1/n, for
+   * tests that must know what the metrics will show.
+   */
+  readonly errorEvery?: number;
   readonly errorStatus?: number;
   /** Added before each proxied request reaches the task. */
   readonly delayMs?: number;
@@ -48,6 +54,8 @@ interface ActiveThrottle extends ThrottleFault {
 interface ActiveTaskFault extends TaskFault {
   /** Requests answered per task since this fault was injected. */
   readonly served: Map<string, number>;
+  /** Requests that reached this fault since it was injected, for `errorEvery`. */
+  seen: number;
 }
 
 export class Faults {
@@ -60,7 +68,7 @@ export class Faults {
     const checked = checkFaultConfig(config);
     this.throttles.push(...(checked.throttle ?? []).map((t) => ({ ...t, remaining: t.count })));
     this.latencies.push(...(checked.latency ?? []));
-    this.taskFaults.push(...(checked.tasks ?? []).map((t) => ({ ...t, served: new Map<string, number>() })));
+    this.taskFaults.push(...(checked.tasks ?? []).map((t) => ({ ...t, served: new Map<string, number>(), seen: 0 })));
   }
 
   clear(): void {
@@ -73,7 +81,7 @@ export class Faults {
     return {
       throttle: this.throttles.map(({ remaining, service, operation }) => ({ count: remaining, service, operation })),
       latency: this.latencies,
-      tasks: this.taskFaults.map(({ served: _served, ...fault }) => fault),
+      tasks: this.taskFaults.map(({ served: _served, seen: _seen, ...fault }) => fault),
     };
   }
 
@@ -98,7 +106,9 @@ export class Faults {
   forRequest(image: string): { delayMs: number; errorStatus?: number } {
     const faults = this.taskFaults.filter((f) => imageMatches(f.image, image));
     const delayMs = faults.reduce((sum, f) => sum + (f.delayMs ?? 0), 0);
-    const failing = faults.find((f) => f.errorRate !== undefined && Math.random() < f.errorRate);
+    // Every counting fault counts this request, whether or not another fault already fails it.
+    const counted = faults.filter((f) => f.errorEvery !== undefined && ++f.seen % f.errorEvery === 0);
+    const failing = counted[0] ?? faults.find((f) => f.errorRate !== undefined && Math.random() < f.errorRate);
     return failing ? { delayMs, errorStatus: failing.errorStatus ?? 500 } : { delayMs };
   }
 
@@ -117,6 +127,8 @@ export class Faults {
 function matches(fault: { service?: ServiceName; operation?: string }, service: ServiceName, operation: string | undefined): boolean {
   return (fault.service === undefined || fault.service === service) && (fault.operation === undefined || fault.operation === operation);
 }
+
+const TASK_FAULT_FIELDS = ['image', 'failToStart', 'crashAfterRequests', 'errorRate', 'errorEvery', 'errorStatus', 'delayMs'];
 
 /** Faults come from JSON over the admin endpoint: check them strictly and name what is wrong. */
 export function checkFaultConfig(input: unknown): FaultConfig {
@@ -147,7 +159,10 @@ export function checkFaultConfig(input: unknown): FaultConfig {
   const number = (value: unknown, name: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined => {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !(value >= min && value <= max))
-      throw new AwsError('ValidationError', `'${name}' must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+      throw new AwsError(
+        'ValidationError',
+        `'${name}' must be a number ${max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(value)}`,
+      );
     return value;
   };
   return {
@@ -164,6 +179,12 @@ export function checkFaultConfig(input: unknown): FaultConfig {
     tasks: list('tasks').map((t) => {
       if (typeof t['image'] !== 'string' || t['image'] === '')
         throw new AwsError('ValidationError', `Every task fault needs an 'image' pattern`);
+      for (const key of Object.keys(t)) {
+        if (!TASK_FAULT_FIELDS.includes(key))
+          throw new AwsError('ValidationError', `Unknown task fault field '${key}' (expected ${TASK_FAULT_FIELDS.join(', ')})`);
+      }
+      if (t['errorEvery'] !== undefined && !Number.isInteger(t['errorEvery']))
+        throw new AwsError('ValidationError', `'errorEvery' must be a whole number of requests, got ${JSON.stringify(t['errorEvery'])}`);
       if (t['failToStart'] !== undefined && typeof t['failToStart'] !== 'boolean')
         throw new AwsError('ValidationError', `'failToStart' must be true or false`);
       return {
@@ -171,6 +192,7 @@ export function checkFaultConfig(input: unknown): FaultConfig {
         failToStart: t['failToStart'] as boolean | undefined,
         crashAfterRequests: number(t['crashAfterRequests'], 'crashAfterRequests', 1),
         errorRate: number(t['errorRate'], 'errorRate', 0, 1),
+        errorEvery: number(t['errorEvery'], 'errorEvery', 1),
         errorStatus: number(t['errorStatus'], 'errorStatus', 500, 599),
         delayMs: number(t['delayMs'], 'delayMs', 0),
       };
