@@ -24,7 +24,9 @@ describe('blue-green on the stand-in', () => {
       inputs: { 'smoke-path': '/api/model-status', 'smoke-requests': '20' },
     });
     expect(result.record?.status).toBe('failed');
-    expect(result.record?.reason).toMatch(/smoke checks did not pass/);
+    expect(result.record?.reason).toMatch(
+      /^smoke checks did not pass: probe: \d+ of 20 bad \(\d+ not 200, \d+ slower than 2000 ms; 0 tolerated\); e\.g\. 500$/,
+    );
     expect(result.record?.steps.some((s) => s.kind === 'shift')).toBe(false);
     expect(result.traffic.byRelease['1.1.0'] ?? 0).toBe(0);
     expect(result.finalWeights).toEqual({ blue: 100, green: 0 });
@@ -38,7 +40,9 @@ describe('blue-green on the stand-in', () => {
       inputs: { 'max-p95-latency': '200ms' },
     });
     expect(result.record?.status).toBe('rolled-back');
-    expect(result.record?.reason).toMatch(/p95/);
+    expect(result.record?.reason).toMatch(
+      /^failed (?:during the bake|the analysis) at 100%: p95 latency SLO: canary \d+ ms \(SLO 200 ms\): above the SLO$/,
+    );
     expect(result.finalWeights).toEqual({ blue: 100, green: 0 });
     expect(result.desiredCounts).toEqual({ blue: 1, green: 0 });
     // The old colour never stopped serving, so the flip is one weight change: nobody sees an error.

@@ -73,7 +73,11 @@ describe('canary on the stand-in', () => {
       inputs: { 'smoke-requests': '0', 'probe-path': '' },
     });
     expect(result.record?.status).toBe('rolled-back');
-    expect(result.record?.reason).toMatch(/latency vs baseline/);
+    const slower = (p: string) =>
+      `${p} latency vs baseline: canary \\d+ ms vs baseline \\d+ ms \\(limit \\d+ ms\\): the canary is slower than the baseline`;
+    expect(result.record?.reason).toMatch(
+      new RegExp(`^failed (?:during the bake|the analysis) at 10%: ${slower('p95')}; ${slower('p99')}$`),
+    );
     expect(result.traffic.failed).toBe(0);
     expectBackOnBlue(result);
   });
@@ -81,7 +85,9 @@ describe('canary on the stand-in', () => {
   it('fails a revision whose tasks crash at start before any production traffic moves, naming the exit code', async () => {
     const result = await runScenario({ strategy: 'canary', fault: 'crash', app: 'release-app' });
     expect(result.record?.status).toBe('failed');
-    expect(result.record?.reason).toMatch(/exit code 3/);
+    expect(result.record?.reason).toMatch(
+      /^tasks of \S+\/svg-ai@sha256:[0-9a-f]{64} stopped on green before taking traffic: task [0-9a-f]{32}: Essential container in task exited \(svg-ai exit code 3: Process exited with code 3\)/,
+    );
     expect(result.record?.steps.some((s) => s.kind === 'shift')).toBe(false);
     expect(result.traffic.byRelease['1.1.0'] ?? 0).toBe(0);
     expectBackOnBlue(result);
@@ -96,7 +102,9 @@ describe('canary on the stand-in', () => {
       inputs: { 'min-requests': '50', 'inconclusive-policy': 'fail', 'probe-path': '' },
     });
     expect(result.record?.status).toBe('rolled-back');
-    expect(result.record?.reason).toMatch(/inconclusive/);
+    expect(result.record?.reason).toMatch(
+      /^failed (?:during the bake|the analysis) at 10%: inconclusive, and the policy fails on that: canary request evidence: /,
+    );
     expect(result.record?.steps.some((s) => s.kind === 'analyse' && s.verdict === 'pass')).toBe(false);
     expectBackOnBlue(result);
   });

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AddTagsCommand,
   CreateRuleCommand,
+  DeleteRuleCommand,
+  DescribeListenersCommand,
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
+  ModifyListenerCommand,
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AWS_CREDENTIALS, release, startWorld, type World } from '../src/index.js';
@@ -70,6 +73,103 @@ describe('canary inputs judged against AWS', () => {
     );
     expect(result.record).toBeUndefined();
     expect(await world.productionWeights()).toEqual({ blue: 100, green: 0 });
+  });
+});
+
+describe('rule mode judged against every listener and rule, before any write', () => {
+  const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
+
+  async function weightedRule(elbv2: ElasticLoadBalancingV2Client, priority: number): Promise<string> {
+    const { TargetGroups } = await elbv2.send(new DescribeTargetGroupsCommand({ Names: ['svg-ai-blue', 'svg-ai-green'] }));
+    const arn = (name: string) => TargetGroups!.find((group) => group.TargetGroupName === name)!.TargetGroupArn!;
+    const { Rules } = await elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: world.arns.productionListener,
+        Priority: priority,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: [`/rule-${priority}/*`] } }],
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: arn('svg-ai-blue'), Weight: 100 },
+                { TargetGroupArn: arn('svg-ai-green'), Weight: 0 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    return Rules![0]!.RuleArn!;
+  }
+
+  it("refuses a production rule while its listener's default action forwards to a colour, naming that listener", async () => {
+    const elbv2 = new ElasticLoadBalancingV2Client({
+      endpoint: world.local.endpoint,
+      region: world.local.region,
+      credentials: AWS_CREDENTIALS,
+    });
+    const ruleArn = await weightedRule(elbv2, 40);
+    try {
+      const result = await release(world, { strategy: 'canary', image: await world.pushImage('r1'), inputs: { 'listener-arn': ruleArn } });
+      expect(result.main.exitCode).toBe(1);
+      const errors = errorLines(result.main.stdout);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.startsWith("::error::canary: input 'listener-arn': ")).toBe(true);
+      expect(errors[0]).toContain(
+        `listener ${world.arns.productionListener} (its default action) forwards to the blue target group ` +
+          `${(await elbv2.send(new DescribeTargetGroupsCommand({ Names: ['svg-ai-blue'] }))).TargetGroups![0]!.TargetGroupArn}`,
+      );
+      expect(errors[0]).toMatch(/Point it elsewhere, or give that listener or rule as 'listener-arn'$/);
+      expect(result.record).toBeUndefined();
+      expect(await world.productionWeights()).toEqual({ blue: 100, green: 0 });
+    } finally {
+      await elbv2.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
+      elbv2.destroy();
+    }
+  });
+
+  it("refuses the production rule's own listener as the test listener, naming 'test-listener-arn'", async () => {
+    const elbv2 = new ElasticLoadBalancingV2Client({
+      endpoint: world.local.endpoint,
+      region: world.local.region,
+      credentials: AWS_CREDENTIALS,
+    });
+    const listener = world.arns.productionListener;
+    const { Listeners } = await elbv2.send(new DescribeListenersCommand({ ListenerArns: [listener] }));
+    // The listener's own default action answers 404, so the rule is the only thing that forwards to a colour.
+    await elbv2.send(
+      new ModifyListenerCommand({
+        ListenerArn: listener,
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }],
+      }),
+    );
+    const ruleArn = await weightedRule(elbv2, 41);
+    try {
+      const result = await release(world, {
+        strategy: 'canary',
+        image: await world.pushImage('r2'),
+        inputs: { 'listener-arn': ruleArn, 'test-listener-arn': listener },
+      });
+      expect(result.main.exitCode).toBe(1);
+      expect(errorLines(result.main.stdout)).toEqual([
+        `::error::canary: input 'test-listener-arn': the test listener ${listener} is the listener of the production rule ${ruleArn}: ` +
+          'deploying points its default action at the new colour, which would serve every request no rule matches before it is ' +
+          'validated; give a separate test listener, or a test rule',
+      ]);
+      expect(result.record).toBeUndefined();
+      const { Listeners: after } = await elbv2.send(new DescribeListenersCommand({ ListenerArns: [listener] }));
+      // Nothing was pointed at the new colour: the default action is still the 404 set above.
+      expect(after![0]!.DefaultActions).toHaveLength(1);
+      expect(after![0]!.DefaultActions![0]).toMatchObject({
+        Type: 'fixed-response',
+        FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' },
+      });
+    } finally {
+      await elbv2.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
+      await elbv2.send(new ModifyListenerCommand({ ListenerArn: listener, DefaultActions: Listeners![0]!.DefaultActions }));
+      elbv2.destroy();
+    }
   });
 });
 
