@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeListenersCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsLocal } from '@svg-ai-release/aws-local';
 import { MemoryLogger } from '@svg-ai-release/rollout/testing';
 import { createAwsRollout, ElbTrafficRouter, HttpProbe, systemClock, type AwsRollout } from '../../src/index.js';
@@ -60,6 +60,14 @@ describe('deploying with a test listener', () => {
     ]);
     await expect(rollout.ports.router.readWeights()).resolves.toEqual({ blue: 0, green: 100 });
     await waitFor('the new blue task healthy', async () => (await rollout.ports.fleet.health('blue', since)).healthyTargets === 1);
+    // Until ECS has replaced it, the old blue task stays registered and may answer too: wait until the
+    // target group holds one target, the new one, healthy.
+    await waitFor('the old blue task deregistered', async () => {
+      const { TargetHealthDescriptions } = await rollout.clients.elbv2.send(
+        new DescribeTargetHealthCommand({ TargetGroupArn: rollout.topology.sides.blue.targetGroupArn }),
+      );
+      return TargetHealthDescriptions?.length === 1 && TargetHealthDescriptions[0]?.TargetHealth?.State === 'healthy';
+    });
     const { body } = await new HttpProbe(rollout.topology.test!.url).read('/version', 2_000);
     expect(JSON.parse(body)).toMatchObject({ image: 'svg-ai:v3', model_version: '3.0.0' });
   });
