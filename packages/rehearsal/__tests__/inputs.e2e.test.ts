@@ -14,10 +14,18 @@ import {
 import { AWS_CREDENTIALS, release, startWorld, type World } from '../src/index.js';
 
 let world: World;
+let elbv2: ElasticLoadBalancingV2Client;
 beforeAll(async () => {
   world = await startWorld({ app: 'release-app', fast: true });
+  elbv2 = new ElasticLoadBalancingV2Client({ endpoint: world.local.endpoint, region: world.local.region, credentials: AWS_CREDENTIALS });
 });
-afterAll(async () => world?.stop());
+afterAll(async () => {
+  elbv2?.destroy();
+  await world?.stop();
+});
+
+/** The error annotations a run printed: a failure is reported once. */
+const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 
 describe('canary inputs judged against AWS', () => {
   it('names the listener input when the listener does not exist', async () => {
@@ -29,11 +37,6 @@ describe('canary inputs judged against AWS', () => {
   });
 
   it('names the listener input when a rule forwards to only one target group', async () => {
-    const elbv2 = new ElasticLoadBalancingV2Client({
-      endpoint: world.local.endpoint,
-      region: world.local.region,
-      credentials: AWS_CREDENTIALS,
-    });
     const { TargetGroups } = await elbv2.send(new DescribeTargetGroupsCommand({ Names: ['svg-ai-blue'] }));
     const { Rules } = await elbv2.send(
       new CreateRuleCommand({
@@ -43,7 +46,6 @@ describe('canary inputs judged against AWS', () => {
         Actions: [{ Type: 'forward', TargetGroupArn: TargetGroups?.[0]?.TargetGroupArn }],
       }),
     );
-    elbv2.destroy();
     const result = await release(world, {
       strategy: 'canary',
       image: await world.pushImage('x2'),
@@ -66,7 +68,7 @@ describe('canary inputs judged against AWS', () => {
   it('names the cluster input when the cluster does not exist, before anything changed', async () => {
     const result = await release(world, { strategy: 'canary', image: await world.pushImage('x4'), inputs: { cluster: 'svg-ai-nope' } });
     expect(result.main.exitCode).toBe(1);
-    const errors = result.main.stdout.split('\n').filter((line) => line.startsWith('::error::'));
+    const errors = errorLines(result.main.stdout);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
       /^::error::canary: input 'cluster': ECS cluster svg-ai-nope was not found: check the name and the region \(.+\)$/,
@@ -77,9 +79,7 @@ describe('canary inputs judged against AWS', () => {
 });
 
 describe('rule mode judged against every listener and rule, before any write', () => {
-  const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
-
-  async function weightedRule(elbv2: ElasticLoadBalancingV2Client, priority: number): Promise<string> {
+  async function weightedRule(priority: number): Promise<string> {
     const { TargetGroups } = await elbv2.send(new DescribeTargetGroupsCommand({ Names: ['svg-ai-blue', 'svg-ai-green'] }));
     const arn = (name: string) => TargetGroups!.find((group) => group.TargetGroupName === name)!.TargetGroupArn!;
     const { Rules } = await elbv2.send(
@@ -104,12 +104,7 @@ describe('rule mode judged against every listener and rule, before any write', (
   }
 
   it("refuses a production rule while its listener's default action forwards to a colour, naming that listener", async () => {
-    const elbv2 = new ElasticLoadBalancingV2Client({
-      endpoint: world.local.endpoint,
-      region: world.local.region,
-      credentials: AWS_CREDENTIALS,
-    });
-    const ruleArn = await weightedRule(elbv2, 40);
+    const ruleArn = await weightedRule(40);
     try {
       const result = await release(world, { strategy: 'canary', image: await world.pushImage('r1'), inputs: { 'listener-arn': ruleArn } });
       expect(result.main.exitCode).toBe(1);
@@ -125,16 +120,10 @@ describe('rule mode judged against every listener and rule, before any write', (
       expect(await world.productionWeights()).toEqual({ blue: 100, green: 0 });
     } finally {
       await elbv2.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
-      elbv2.destroy();
     }
   });
 
   it("refuses the production rule's own listener as the test listener, naming 'test-listener-arn'", async () => {
-    const elbv2 = new ElasticLoadBalancingV2Client({
-      endpoint: world.local.endpoint,
-      region: world.local.region,
-      credentials: AWS_CREDENTIALS,
-    });
     const listener = world.arns.productionListener;
     const { Listeners } = await elbv2.send(new DescribeListenersCommand({ ListenerArns: [listener] }));
     // The listener's own default action answers 404, so the rule is the only thing that forwards to a colour.
@@ -144,7 +133,7 @@ describe('rule mode judged against every listener and rule, before any write', (
         DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }],
       }),
     );
-    const ruleArn = await weightedRule(elbv2, 41);
+    const ruleArn = await weightedRule(41);
     try {
       const result = await release(world, {
         strategy: 'canary',
@@ -168,18 +157,12 @@ describe('rule mode judged against every listener and rule, before any write', (
     } finally {
       await elbv2.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
       await elbv2.send(new ModifyListenerCommand({ ListenerArn: listener, DefaultActions: Listeners![0]!.DefaultActions }));
-      elbv2.destroy();
     }
   });
 });
 
 describe('the rollout lock judged against AWS limits', () => {
   it('says how many tags the lock needs and how many the listener has when they exceed 50, and changes nothing', async () => {
-    const elbv2 = new ElasticLoadBalancingV2Client({
-      endpoint: world.local.endpoint,
-      region: world.local.region,
-      credentials: AWS_CREDENTIALS,
-    });
     const listener = world.arns.productionListener;
     const { TagDescriptions } = await elbv2.send(new DescribeTagsCommand({ ResourceArns: [listener] }));
     const keys = Array.from({ length: 45 }, (_, i) => `team-${i}`);
@@ -188,7 +171,7 @@ describe('the rollout lock judged against AWS limits', () => {
     try {
       const result = await release(world, { strategy: 'canary', image: await world.pushImage('x5') });
       expect(result.main.exitCode).toBe(1);
-      const errors = result.main.stdout.split('\n').filter((line) => line.startsWith('::error::'));
+      const errors = errorLines(result.main.stdout);
       expect(errors).toHaveLength(1);
       const escaped = listener.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
       const match = new RegExp(
@@ -205,7 +188,6 @@ describe('the rollout lock judged against AWS limits', () => {
       expect(result.post?.stdout ?? '').not.toMatch(/rolling back|::error::|::warning::/);
     } finally {
       await elbv2.send(new RemoveTagsCommand({ ResourceArns: [listener], TagKeys: keys }));
-      elbv2.destroy();
     }
   });
 });
