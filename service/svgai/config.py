@@ -57,7 +57,7 @@ class Settings:
     max_connections: int = 256
     log_level: str = "INFO"
     drain_notice_s: float = 5.0
-    max_queue_wait_s: float = 0.3
+    max_queue_wait_s: float = 0.2
     refusal_delay_s: float = 0.5
 
     @property
@@ -106,7 +106,7 @@ class Settings:
             drain_notice_s=_float(env, "DRAIN_NOTICE_S", 5.0, 0.0, 3600.0),
             # A request is queued only if the wait it can expect (queued x recent service time / slots)
             # stays within this: under overload the rest get a fast 503 instead of a late answer.
-            max_queue_wait_s=_float(env, "MAX_QUEUE_WAIT_S", 0.3, 0.0, 3600.0),
+            max_queue_wait_s=_float(env, "MAX_QUEUE_WAIT_S", 0.2, 0.0, 3600.0),
             # An overload refusal is held this long (a timer, no CPU) before it is sent, so clients that
             # retry at once cannot spin the CPU away from admitted work; never longer than RETRY_AFTER_S.
             refusal_delay_s=_float(env, "REFUSAL_DELAY_S", 0.5, 0.0, 60.0),
