@@ -11,7 +11,7 @@ describe('rehearse command line', () => {
   it('lists every flag it takes in --help', () => {
     const { status, stdout } = rehearse('--help');
     expect(status).toBe(0);
-    for (const flag of ['--workflow', '--tag', '--approve', '--skip-job', '--strategy', '--fault', '--app', '--rate', '--help'])
+    for (const flag of ['--workflow', '--tag', '--approve', '--reject', '--skip-job', '--strategy', '--fault', '--app', '--rate', '--help'])
       expect(stdout).toContain(flag);
   });
 
@@ -26,6 +26,8 @@ describe('rehearse command line', () => {
     [['--workflow', 'nightly'], 'rehearse: --workflow nightly is not one of main, model-release, deploy (see --help)'],
     [['--workflow', 'model-release', '--tag', 'v1.1.0'], 'rehearse: --tag v1.1.0 is not a model release tag (model-vX.Y.Z) (see --help)'],
     [['--approve'], 'rehearse: --approve needs --workflow (see --help)'],
+    [['--reject'], 'rehearse: --reject needs --workflow (see --help)'],
+    [['--workflow', 'main', '--approve', '--reject'], 'rehearse: --approve and --reject cannot both be given (see --help)'],
     [
       ['--workflow', 'main', '--strategy', 'blue-green'],
       'rehearse: --strategy applies without --workflow; a workflow run takes its strategy from the workflow file (see --help)',

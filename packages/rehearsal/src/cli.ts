@@ -29,7 +29,8 @@ A release rehearsed on the local stand-in of AWS, with the service live on blue 
                       third-party actions by named local equivalents (default: ${DEFAULT_WORKFLOW ?? 'none; the canary action by hand'})
   --tag model-vX.Y.Z  the tag a model-release run is for (default model-v1.1.0)
   --approve           approve every environment that needs a review (otherwise asked on a terminal,
-                      refused without one)
+                      approved without one, and the output says so)
+  --reject            refuse every review instead, to rehearse a refused release
   --skip-job ID       leave a job out by id or caller/job path; repeatable (default: test)
   --strategy canary|blue-green   the rollout plan, without --workflow (default canary)
   --fault none|error-rate|latency|crash   a bad release, to watch it stopped, without --workflow (default none)
@@ -56,6 +57,7 @@ try {
       workflow: { type: 'string' },
       tag: { type: 'string', default: 'model-v1.1.0' },
       approve: { type: 'boolean', default: false },
+      reject: { type: 'boolean', default: false },
       'skip-job': { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
@@ -86,8 +88,9 @@ if (!/^\d+$/.test(values.rate) || rate < 1 || rate > 500) fail(`--rate ${values.
 const workflow = (values.workflow ?? DEFAULT_WORKFLOW) as WorkflowName | undefined;
 if (workflow !== undefined && !WORKFLOWS.includes(workflow)) fail(`--workflow ${values.workflow} is not one of ${WORKFLOWS.join(', ')}`);
 if (!/^model-v\d+\.\d+\.\d+$/.test(values.tag)) fail(`--tag ${values.tag} is not a model release tag (model-vX.Y.Z)`);
+if (values.approve && values.reject) fail('--approve and --reject cannot both be given');
 if (workflow === undefined) {
-  for (const flag of ['tag', 'skip-job', 'approve'] as const)
+  for (const flag of ['tag', 'skip-job', 'approve', 'reject'] as const)
     if (process.argv.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`))) fail(`--${flag} needs --workflow`);
 } else {
   for (const flag of ['strategy', 'fault'] as const)
@@ -105,6 +108,7 @@ if (workflow !== undefined) {
     workflow,
     tag: values.tag,
     approve: values.approve,
+    reject: values.reject,
     skipJobs: values['skip-job'] ?? ['test'],
     app,
     rate,

@@ -21,21 +21,26 @@ export interface WorkflowCliOptions {
   readonly workflow: WorkflowName;
   readonly tag: string;
   readonly approve: boolean;
+  /** Refuse every review instead, to rehearse a refused release. */
+  readonly reject: boolean;
   readonly skipJobs: readonly string[];
   readonly app: AppKind;
   readonly rate: number;
 }
 
-/** Approves when --approve was given; otherwise asks on a terminal, and refuses when there is none to ask. */
-function approver(approve: boolean): (request: ApprovalRequest) => Promise<boolean> {
+/**
+ * Approves with --approve and refuses with --reject; otherwise asks on a terminal, and approves when there
+ * is none to ask, so the README's first command completes in CI.
+ */
+function approver(approve: boolean, reject: boolean): (request: ApprovalRequest) => Promise<boolean> {
   return async ({ environment, job }) => {
-    if (approve) {
-      console.log(`  ◆ ${job}: environment ${environment} approved by --approve`);
-      return true;
+    if (approve || reject) {
+      console.log(`  ◆ ${job}: environment ${environment} ${approve ? 'approved by --approve' : 'refused by --reject'}`);
+      return approve;
     }
     if (!process.stdin.isTTY) {
-      console.log(`  ◆ ${job}: environment ${environment} needs an approval; none given (pass --approve), so it is refused`);
-      return false;
+      console.log(`  ◆ ${job}: environment ${environment} approved: there is no terminal to ask (pass --reject to refuse)`);
+      return true;
     }
     const prompt = createInterface({ input: process.stdin, output: process.stdout });
     try {
@@ -80,7 +85,7 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
       vars: repositoryVars(world),
       environments: environments(world, { reviewers: true }),
       skipJobs: options.skipJobs,
-      approve: approver(options.approve),
+      approve: approver(options.approve, options.reject),
       aws: standInAws(world),
       node: runnerNode(),
       onEvent: (e) => {

@@ -43,7 +43,13 @@ export function environments(world: World, production: { reviewers: boolean }): 
 
 /** The repository's own variables (jobs without an environment read these): the build's role and registry. */
 export function repositoryVars(world: World): Record<string, string> {
-  return { AWS_REGION: world.local.region, BUILD_ROLE_ARN: roleArn(world), ECR_REPOSITORY: 'svg-ai' };
+  return {
+    AWS_REGION: world.local.region,
+    BUILD_ROLE_ARN: roleArn(world),
+    ECR_REPOSITORY: 'svg-ai',
+    // service/Dockerfile pulls its base image from Docker Hub: the build here makes a FROM scratch image of the same files.
+    IMAGE_DOCKERFILE: 'packages/rehearsal/image/Dockerfile',
+  };
 }
 
 export function standInAws(world: World): { endpoint: string; accessKeyId: string; secretAccessKey: string } {
