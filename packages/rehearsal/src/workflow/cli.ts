@@ -108,6 +108,11 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     console.log(renderSummaries(run));
     console.log('\n== What was real and what was simulated');
     console.log(renderSimulated(run));
+    const dockerfile = repositoryVars(world)['IMAGE_DOCKERFILE'];
+    if (dockerfile && run.jobs.some((j) => j.path === 'build' && j.conclusion === 'success'))
+      console.log(
+        `image: built and pushed for real with buildah, from ${dockerfile} (the service's files FROM scratch) in place of service/Dockerfile, whose base image comes from Docker Hub; the tasks run the service with this machine's Python`,
+      );
     console.log('\n== What the clients saw');
     console.log(`${seen.requests} requests to ${TRAFFIC_PATH}, ${seen.failed} failed (${(seen.failedShare * 100).toFixed(2)}%)`);
     console.log(
