@@ -61821,12 +61821,14 @@ function parseS3Uri(input, raw) {
 }
 /**
  * `KEY=value` pairs, one per line or separated by commas; keys unique and non-empty.
- * Values may contain `=`. Blank lines and `#` comments are skipped.
+ * Values may contain `=`, and commas: a comma separates pairs only where a `KEY=` follows it, so a JSON
+ * value (`MODEL_S3_VERSION_IDS={"a.pt":"v1","b.pt":"v2"}`, as a model release pins) stays whole.
+ * Blank lines and `#` comments are skipped.
  */
 function parseKeyValueList(input, raw) {
     const result = new Map();
     const entries = raw
-        .split(/\r?\n|,/)
+        .split(/\r?\n|,(?=\s*[A-Za-z_][A-Za-z0-9_.-]*=)/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
     for (const entry of entries) {

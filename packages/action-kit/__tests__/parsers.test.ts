@@ -217,6 +217,12 @@ describe('parseKeyValueList', () => {
     expect(Object.fromEntries(parsed)).toEqual({ MODEL_VERSION: '1.2.0', FLAGS: 'a=b', LOG_LEVEL: 'info' });
   });
   it('accepts an empty value', () => expect(parseKeyValueList('environment', 'EMPTY=').get('EMPTY')).toBe(''));
+  it('keeps commas inside a value when no KEY= follows them (a JSON object of S3 VersionIds)', () => {
+    const ids = '{"classifier.torchscript":"v1","quality_predictor.torchscript":"v2","manifest.json":"v3"}';
+    const parsed = parseKeyValueList('environment', `MODEL_VERSION=1.1.0\nMODEL_S3_VERSION_IDS=${ids}\nA=x, B=y,z`);
+    expect(Object.fromEntries(parsed)).toEqual({ MODEL_VERSION: '1.1.0', MODEL_S3_VERSION_IDS: ids, A: 'x', B: 'y,z' });
+    expect(parseKeyValueList('environment', `MODEL_S3_VERSION_IDS=${ids}`).get('MODEL_S3_VERSION_IDS')).toBe(ids);
+  });
   it.each([
     ['a missing =', 'MODEL_VERSION', /is not a KEY=value pair/],
     ['an empty key', '=x', /is not a KEY=value pair/],

@@ -209,12 +209,14 @@ export function parseS3Uri(input: string, raw: string): S3Uri {
 
 /**
  * `KEY=value` pairs, one per line or separated by commas; keys unique and non-empty.
- * Values may contain `=`. Blank lines and `#` comments are skipped.
+ * Values may contain `=`, and commas: a comma separates pairs only where a `KEY=` follows it, so a JSON
+ * value (`MODEL_S3_VERSION_IDS={"a.pt":"v1","b.pt":"v2"}`, as a model release pins) stays whole.
+ * Blank lines and `#` comments are skipped.
  */
 export function parseKeyValueList(input: string, raw: string): ReadonlyMap<string, string> {
   const result = new Map<string, string>();
   const entries = raw
-    .split(/\r?\n|,/)
+    .split(/\r?\n|,(?=\s*[A-Za-z_][A-Za-z0-9_.-]*=)/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   for (const entry of entries) {

@@ -103,7 +103,12 @@ describe("model-release.yml's current image", () => {
       const published = {
         'model-version': '1.1.0',
         'manifest-uri': 's3://svg-ai-models/svgai/1.1.0/manifest.json?versionId=v-manifest',
-        's3-version-ids': JSON.stringify({ 'manifest.json': 'v-manifest', 'logo_classifier.torchscript': 'v-classifier' }),
+        // Two model files: their VersionIds are one JSON object with a comma, which must reach the task whole.
+        's3-version-ids': JSON.stringify({
+          'manifest.json': 'v-manifest',
+          'logo_classifier.torchscript': 'v-classifier',
+          'quality_predictor.torchscript': 'v-quality',
+        }),
         sha256: 'f'.repeat(64),
       };
       const run = await runWorkflow({
@@ -120,7 +125,7 @@ describe("model-release.yml's current image", () => {
         'MODEL_S3_BUCKET=svg-ai-models',
         'MODEL_S3_PREFIX=svgai/1.1.0',
         'MODEL_S3_MANIFEST_VERSION_ID=v-manifest',
-        'MODEL_S3_VERSION_IDS={"logo_classifier.torchscript":"v-classifier"}',
+        'MODEL_S3_VERSION_IDS={"logo_classifier.torchscript":"v-classifier","quality_predictor.torchscript":"v-quality"}',
       ]);
       expect(job('canary')?.outputs.status).toBe('promoted');
       const ecs = new ECSClient({ endpoint: world.local.endpoint, region: world.local.region, credentials: AWS_CREDENTIALS });
@@ -134,7 +139,10 @@ describe("model-release.yml's current image", () => {
           expect.arrayContaining([
             { name: 'MODEL_VERSION', value: '1.1.0' },
             { name: 'MODEL_S3_MANIFEST_VERSION_ID', value: 'v-manifest' },
-            { name: 'MODEL_S3_VERSION_IDS', value: '{"logo_classifier.torchscript":"v-classifier"}' },
+            {
+              name: 'MODEL_S3_VERSION_IDS',
+              value: '{"logo_classifier.torchscript":"v-classifier","quality_predictor.torchscript":"v-quality"}',
+            },
           ]),
         );
       } finally {
