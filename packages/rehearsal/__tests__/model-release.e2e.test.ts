@@ -6,11 +6,10 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { REPO_ROOT, runnerNode } from '../src/paths.js';
 import { TRAFFIC_PATH, waitUntilServing } from '../src/scenario.js';
 import { Traffic } from '../src/traffic.js';
-import { runWorkflow, type RunOptions } from '../src/workflow/runner.js';
-import { environments, repositoryVars, standInAws } from '../src/workflow/stand-in.js';
+import { runWorkflow } from '../src/workflow/runner.js';
+import { standInRunOptions } from '../src/workflow/stand-in.js';
 import { AWS_CREDENTIALS, startWorld, type World } from '../src/world.js';
 
 /** What the blue service runs, read through the SDK: what the workflow's AWS CLI calls must find. */
@@ -25,20 +24,9 @@ async function blueImage(world: World): Promise<string | undefined> {
   }
 }
 
-function options(world: World): Omit<RunOptions, 'workflow' | 'event'> {
-  return {
-    root: REPO_ROOT,
-    vars: repositoryVars(world),
-    environments: environments(world, { reviewers: false }),
-    approve: async () => true,
-    aws: standInAws(world),
-    node: runnerNode(),
-  };
-}
-
 async function liveImage(world: World, conclusion: 'success' | 'failure' = 'success'): Promise<string | undefined> {
   const run = await runWorkflow({
-    ...options(world),
+    ...standInRunOptions(world),
     workflow: '.github/workflows/model-release.yml',
     event: { name: 'push', ref: 'refs/tags/model-v1.1.0', sha: 'd'.repeat(40) },
     skipJobs: ['validate', 'pins', 'canary', 'promote'],
@@ -65,7 +53,7 @@ describe("model-release.yml's current image", () => {
       // Clients, so the canary's analyses have traffic to judge.
       const traffic = new Traffic({ url: world.productionUrl, path: TRAFFIC_PATH, ratePerSecond: 40 }).start();
       const deploy = await runWorkflow({
-        ...options(world),
+        ...standInRunOptions(world),
         workflow: '.github/workflows/deploy.yml',
         event: {
           name: 'workflow_call',
@@ -90,7 +78,7 @@ describe("model-release.yml's current image", () => {
       // Production runs an image main.yml released, by digest.
       const live = await world.pushImage('release-1.0.0');
       const first = await runWorkflow({
-        ...options(world),
+        ...standInRunOptions(world),
         workflow: '.github/workflows/deploy.yml',
         event: {
           name: 'workflow_call',
@@ -112,7 +100,7 @@ describe("model-release.yml's current image", () => {
         sha256: 'f'.repeat(64),
       };
       const run = await runWorkflow({
-        ...options(world),
+        ...standInRunOptions(world),
         workflow: '.github/workflows/model-release.yml',
         event: { name: 'push', ref: 'refs/tags/model-v1.1.0', sha: 'd'.repeat(40) },
         skipJobs: ['validate', 'promote'],

@@ -4,7 +4,8 @@
  * and the credentials the configure-aws-credentials equivalent hands out.
  */
 import { AWS_CREDENTIALS, type World } from '../world.js';
-import type { EnvironmentSetup } from './runner.js';
+import { runnerNode, REPO_ROOT } from '../paths.js';
+import type { EnvironmentSetup, RunOptions } from './runner.js';
 
 /** The IAM role a deployment assumes (what the trust policy in the README grants). */
 export function roleArn(world: World): string {
@@ -54,4 +55,17 @@ export function repositoryVars(world: World): Record<string, string> {
 
 export function standInAws(world: World): { endpoint: string; accessKeyId: string; secretAccessKey: string } {
   return { endpoint: world.local.endpoint, ...AWS_CREDENTIALS };
+}
+
+/** What a run on the stand-in needs besides its workflow and event: this repository, the stand-in's vars and
+ * environments (production without reviewers), every approval given, the stand-in's AWS and the runner's Node. */
+export function standInRunOptions(world: World): Omit<RunOptions, 'workflow' | 'event'> {
+  return {
+    root: REPO_ROOT,
+    vars: repositoryVars(world),
+    environments: environments(world, { reviewers: false }),
+    approve: async () => true,
+    aws: standInAws(world),
+    node: runnerNode(),
+  };
 }
