@@ -131,22 +131,30 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   const metrics = new AlbMetrics(cloudwatch, elbv2, publication);
   // Known once the control server listens; task processes get it as their metadata endpoint.
   const control: { url?: string; registry?: string } = {};
+  // Only images that name this stand-in's own registry are pulled from it; others are mapped by name.
+  const ownImage = (image: string): { repository: string; reference: string } | undefined => {
+    const host = control.registry;
+    if (host === undefined || !image.startsWith(`${host}/`)) return undefined;
+    const rest = image.slice(host.length + 1);
+    const at = rest.indexOf('@');
+    const colon = rest.lastIndexOf(':');
+    const [repository, reference] =
+      at >= 0 ? [rest.slice(0, at), rest.slice(at + 1)] : colon >= 0 ? [rest.slice(0, colon), rest.slice(colon + 1)] : [rest, 'latest'];
+    return { repository, reference };
+  };
   const runner = new TaskRunner({
     images: options.images ?? {},
     output: options.taskOutput,
     aliases: (image) => imageAliases(image, ecr.resolveImage),
     metadataBaseUrl: () => control.url,
     pullError: (image) => {
-      // Only images that name this stand-in's own registry are pulled from it; others are mapped by name.
-      const host = control.registry;
-      if (host === undefined || !image.startsWith(`${host}/`)) return undefined;
-      const rest = image.slice(host.length + 1);
-      const at = rest.indexOf('@');
-      const colon = rest.lastIndexOf(':');
-      const [repository, reference] =
-        at >= 0 ? [rest.slice(0, at), rest.slice(at + 1)] : colon >= 0 ? [rest.slice(0, colon), rest.slice(colon + 1)] : [rest, 'latest'];
-      if (ecr.resolveImage(repository, reference)) return undefined;
+      const own = ownImage(image);
+      if (own === undefined || ecr.resolveImage(own.repository, own.reference)) return undefined;
       return `CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref ${image}: not found`;
+    },
+    imageEnvironment: (image) => {
+      const own = ownImage(image);
+      return own ? ecr.imageEnvironment(own.repository, own.reference) : {};
     },
   });
   const scheduler = new EcsScheduler(ecs, elbv2, runner, faults, { restartDelayMs: options.taskRestartDelayMs ?? 200 });

@@ -55,9 +55,10 @@ export interface OciImage {
 
 /**
  * An OCI image manifest with real gzip layers and a config; `seed` makes distinct images. `random` fills the
- * layers with random bytes, so their compressed size is their size (for throughput figures).
+ * layers with random bytes, so their compressed size is their size (for throughput figures); `env` is the
+ * config's `Env` (`NAME=value` entries).
  */
-export function ociImage(seed: string, layerBytes: readonly number[] = [1024], random = false): OciImage {
+export function ociImage(seed: string, layerBytes: readonly number[] = [1024], random = false, env: readonly string[] = []): OciImage {
   const layers = layerBytes.map((size, index) => {
     const content = random ? randomBytes(size) : Buffer.alloc(size, `${seed}-${index}`);
     const bytes = gzipSync(tarOf({ [`data-${index}.bin`]: content }), { level: random ? 1 : 6 });
@@ -67,7 +68,7 @@ export function ociImage(seed: string, layerBytes: readonly number[] = [1024], r
     JSON.stringify({
       architecture: 'amd64',
       os: 'linux',
-      config: { Labels: { 'org.opencontainers.image.title': seed } },
+      config: { Labels: { 'org.opencontainers.image.title': seed }, ...(env.length ? { Env: env } : {}) },
       rootfs: { type: 'layers', diff_ids: layerBytes.map((_, index) => sha256(`${seed}-${index}`)) },
     }),
   );

@@ -33,6 +33,8 @@ export interface TaskRunnerOptions {
   readonly metadataBaseUrl?: () => string | undefined;
   /** Why the image cannot be pulled (it names the stand-in's registry but is not in it), or undefined. */
   readonly pullError?: (image: string) => string | undefined;
+  /** The environment the image's own config sets (its `Env`), under the task definition's. */
+  readonly imageEnvironment?: (image: string) => Readonly<Record<string, string>>;
 }
 
 interface Running {
@@ -61,7 +63,14 @@ export class TaskRunner {
     const port = await freePort();
     const child = spawn(file, args, {
       cwd: mapping.cwd,
-      env: { ...process.env, ...mapping.env, ...task.environment, ...this.metadataEnv(task.taskArn), PORT: String(port) },
+      env: {
+        ...process.env,
+        ...mapping.env,
+        ...this.imageEnv(task.image),
+        ...task.environment,
+        ...this.metadataEnv(task.taskArn),
+        PORT: String(port),
+      },
       stdio: ['ignore', this.options.output ?? 'ignore', this.options.output ?? 'ignore'],
       detached: true,
     });
@@ -87,6 +96,15 @@ export class TaskRunner {
     });
     this.running.set(task.taskArn, { child, exited });
     return { ok: true, port, pid: child.pid };
+  }
+
+  /**
+   * The image's `Env`, which ECS gives the container before the task definition's environment. PATH is left
+   * out: it names directories inside the image, and the local command runs on this machine's filesystem.
+   */
+  private imageEnv(image: string): Record<string, string> {
+    const { PATH: _path, ...env } = this.options.imageEnvironment?.(image) ?? {};
+    return env;
   }
 
   /** `ECS_CONTAINER_METADATA_URI_V4`, as ECS sets it for every container. */

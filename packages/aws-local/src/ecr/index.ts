@@ -1,6 +1,7 @@
 /** The ECR slice of the stand-in: repositories, images by manifest, scans, lifecycle policies. */
 import type { AwsHandler } from '../http-types.js';
 import { createEcrRouter } from './handler.js';
+import { imageEnvironment } from './image-config.js';
 import { applyLifecyclePolicy } from './lifecycle.js';
 import { parseFindings, restoreStore, snapshotStore } from './snapshot.js';
 import { EcrStore, type Finding } from './store.js';
@@ -18,6 +19,8 @@ export interface EcrHandler {
   restore(data: unknown): void;
   /** The image a `repository:tag` or `repository@sha256:…` reference names, for the data plane to start. */
   resolveImage(repository: string, tagOrDigest: string): { digest: string; tags: string[] } | undefined;
+  /** The environment the image's config sets (`Env`), for the data plane to start its containers with; empty when none. */
+  imageEnvironment(repository: string, tagOrDigest: string): Record<string, string>;
   /**
    * Decides what scans of the image with this digest report from now on (scans that already ran keep their
    * result); an image nobody seeded scans clean.
@@ -38,6 +41,12 @@ export function createEcrHandler(options: { region: string; accountId: string })
       if (!found) return undefined;
       const image = store.findImage(found, tagOrDigest.startsWith('sha256:') ? { imageDigest: tagOrDigest } : { imageTag: tagOrDigest });
       return image && { digest: image.digest, tags: [...image.tags] };
+    },
+    imageEnvironment: (repository, tagOrDigest) => {
+      const found = store.repositories.get(repository);
+      const image =
+        found && store.findImage(found, tagOrDigest.startsWith('sha256:') ? { imageDigest: tagOrDigest } : { imageTag: tagOrDigest });
+      return found && image ? imageEnvironment(store, found, image) : {};
     },
     seedScanFindings: (imageDigest, findings) => {
       store.seededFindings.set(imageDigest, parseFindings(findings, 'findings'));
