@@ -53,3 +53,23 @@ def load(per_source: int) -> List[Logo]:
             with Image.open(io.BytesIO(png)) as image:
                 logos.append(Logo(source, path.stem, np.asarray(image.convert("RGBA")).copy()))
     return logos
+
+
+def main() -> int:
+    """Writes the corpus's PNGs to a folder, for clients that send real logos (the release rehearsal)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-source", type=int, default=4, help="logos taken from each source (default 4)")
+    parser.add_argument("--out", type=Path, required=True, help="folder the PNGs are written to")
+    args = parser.parse_args()
+    if args.per_source < 1:
+        parser.error("--per-source must be at least 1")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for logo in load(args.per_source):
+        (args.out / f"{logo.source}-{logo.name}.png").write_bytes(logo.png())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -37,5 +37,6 @@ def create_app(settings: Settings | None = None, store: UploadStore | None = Non
     app.include_router(api)
     app.add_middleware(Gate, settings=settings, metrics=service.metrics,
                        routes=lambda: {route.path for route in app.routes},
-                       saturated=service.limiter.saturated)
+                       saturated=service.limiter.saturated,
+                       identity=lambda: (service.identity.image_id or service.identity.image, service.model_version()))
     return app

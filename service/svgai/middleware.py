@@ -34,10 +34,19 @@ _WORK_ROUTES = frozenset({"/api/upload", "/api/convert", "/api/convert-ai", "/ap
 
 class Gate:
     def __init__(self, app: Callable, settings: Settings, metrics: ServiceMetrics, routes: Callable[[], set],
-                 saturated: Callable[[], bool] = lambda: False) -> None:
+                 saturated: Callable[[], bool] = lambda: False,
+                 identity: Callable[[], tuple[str, str]] = lambda: ("", "")) -> None:
         self.app, self.settings, self.metrics, self._routes = app, settings, metrics, routes
         self._saturated = saturated
+        self._identity = identity
         self._known: set | None = None
+
+    def _identity_headers(self) -> list[tuple[bytes, bytes]]:
+        """Which image and model version answered: every response says, so a client (or a canary's
+        traffic) can tell the two sides of a release apart on any endpoint."""
+        image, model_version = self._identity()
+        return [(name, value.encode("latin-1", "replace")) for name, value in
+                ((b"x-svgai-image", image), (b"x-svgai-model-version", model_version)) if value]
 
     def _route_label(self, path: str) -> str:
         """Metric label: the path if it is a route, else one bucket, so scanners cannot explode cardinality."""
@@ -62,7 +71,7 @@ class Gate:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
                 status["started"] = True
-                message = {**message, "headers": [*message.get("headers", []), rid_header]}
+                message = {**message, "headers": [*message.get("headers", []), rid_header, *self._identity_headers()]}
             await send(message)
 
         async def app_send(message: dict) -> None:

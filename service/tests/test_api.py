@@ -195,6 +195,16 @@ def test_request_id_and_emf_records(client, capsys):
     assert ["ModelVersion"] in directive["Dimensions"] and emf[0]["ModelVersion"]
 
 
+def test_every_response_names_the_image_and_model_version_that_answered(client):
+    """A client on either side of a release can tell which answered, on any endpoint, errors included."""
+    version = client.get("/version").json()
+    for response in (client.get("/health"), client.get("/api/model-status"),
+                     client.post("/api/convert", json={"image": b64(simple_logo()), "converter": "potrace"}),
+                     client.post("/api/convert", json={"converter": "potrace"})):
+        assert response.headers["x-svgai-model-version"] == version["model_version"] != ""
+        assert response.headers["x-svgai-image"] == (version["image_id"] or version["image"])
+
+
 def test_metrics_endpoint_is_prometheus_text(client):
     text = client.get("/metrics").text
     assert "# TYPE svgai_http_requests_total counter" in text
