@@ -9,10 +9,20 @@
 // The SVG-AI service's test-only fault knobs work the same here, on everything but /health, /ready and
 // /version, so health stays green as with a real bug in the API: SVGAI_FAULT_ERROR_RATE (0..1, share
 // answered 500) and SVGAI_FAULT_LATENCY_MS (added to each answer).
-// EXIT_ON_START=<code> makes the process exit at once with that code, like a broken image.
+// EXIT_ON_START=<code> makes the process exit at once with that code, like a broken image; a MAX_INFLIGHT
+// that is not a whole number of at least 1 makes it exit 1 at start, as the service refuses one.
+// Every answer names the image and model version that gave it (x-svgai-image, x-svgai-model-version), as
+// the service's do.
 import { createServer } from 'node:http';
 
 if (process.env.EXIT_ON_START) process.exit(Number(process.env.EXIT_ON_START));
+if (
+  process.env.MAX_INFLIGHT !== undefined &&
+  !(Number.isInteger(Number(process.env.MAX_INFLIGHT)) && Number(process.env.MAX_INFLIGHT) >= 1)
+) {
+  console.error(`MAX_INFLIGHT=${process.env.MAX_INFLIGHT} is not a whole number of at least 1`);
+  process.exit(1);
+}
 
 const started = Date.now();
 const errorRate = Number(process.env.SVGAI_FAULT_ERROR_RATE ?? 0);
@@ -36,9 +46,11 @@ const version = JSON.stringify({
   git_sha: process.env.GIT_SHA ?? 'unknown',
 });
 
+const identity = { 'x-svgai-image': image.ImageID ?? image.Image, 'x-svgai-model-version': process.env.MODEL_VERSION ?? 'none' };
+
 const server = createServer((req, res) => {
   req.resume();
-  const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+  const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json', ...identity }).end(body);
   if (req.url === '/health') return json(200, '{"status":"ok"}');
   if (req.url === '/ready') return Date.now() - started >= readyDelay ? json(200, '{"ready":true}') : json(503, '{"ready":false}');
   if (req.url === '/version') return json(200, version);

@@ -9,37 +9,44 @@ import { chooseApp } from './app-choice.js';
 import { renderLogLine } from './log-lines.js';
 import { runScenario, TRAFFIC_PATH, type Fault } from './scenario.js';
 import type { Strategy } from './release.js';
+import { WORKFLOW_FAULTS, type WorkflowFault } from './workflow/faults.js';
 import { WORKFLOWS, type WorkflowName } from './workflow/names.js';
 
-const FAULTS: readonly Fault[] = ['none', 'error-rate', 'latency', 'crash'];
+/** The faults of `--workflow none`, the rollout action run by hand. */
+const ACTION_FAULTS: readonly Fault[] = ['none', 'error-rate', 'latency', 'crash'];
 const STRATEGIES: readonly Strategy[] = ['canary', 'blue-green'];
-/**
- * What `npm run rehearse` runs without --workflow: undefined is the canary action run by hand on a pushed
- * image; 'main' is the push-to-main pipeline through the workflow runner (once build-push builds).
- */
-const DEFAULT_WORKFLOW: WorkflowName | undefined = undefined;
+/** What `npm run rehearse` runs without --workflow: the push-to-main pipeline, from its workflow file. */
+const DEFAULT_WORKFLOW: WorkflowName = 'main';
+const CHOICES = [...WORKFLOWS, 'none'] as const;
 
 const HELP = `usage: npm run rehearse -- [flags]
 
 A release rehearsed on the local stand-in of AWS, with the service live on blue and real client traffic.
 
-  --workflow main|model-release|deploy
+  --workflow main|model-release|deploy|none
                       run that workflow file (.github/workflows/<name>.yml) through the workflow runner:
                       GitHub's parser and expression evaluator, our actions from their committed dist/,
-                      third-party actions by named local equivalents (default: ${DEFAULT_WORKFLOW ?? 'none; the canary action by hand'})
+                      third-party actions by named local equivalents (default: ${DEFAULT_WORKFLOW}); none runs
+                      the rollout action by hand on a pushed image instead (see --strategy)
+  --fault none|error-rate|latency|crash|throttle
+                      a bad release, to watch it stopped (default none). With main it is a bad image built
+                      and pushed by the pipeline (error-rate: 30% of API answers 500; latency: +400 ms;
+                      crash: a setting the service refuses, so its tasks exit at start), or a good one
+                      while AWS throttles the rollout (throttle). With --workflow none: the first four
   --tag model-vX.Y.Z  the tag a model-release run is for (default model-v1.1.0)
   --approve           approve every environment that needs a review (otherwise asked on a terminal,
                       approved without one, and the output says so)
   --reject            refuse every review instead, to rehearse a refused release
   --skip-job ID       leave a job out by id or caller/job path; repeatable (default: test)
-  --strategy canary|blue-green   the rollout plan, without --workflow (default canary)
-  --fault none|error-rate|latency|crash   a bad release, to watch it stopped, without --workflow (default none)
+  --strategy canary|blue-green   the rollout plan of --workflow none (default canary)
   --app auto|svgai|release-app   what runs as the service: auto picks the SVG-AI service when this
                       machine can run it, else the release test app (default auto)
-  --rate N            client requests per second, 1 to 500 (default 40)
+  --rate N            client requests per second, 1 to 500 (default 40): with a workflow, uploads,
+                      conversions and classifications of real logos mixed with status reads and health checks
   --help              this text
 
-Exit code 0 when the outcome is the safe one, 1 when not, 2 for a bad flag.`;
+Exit code 0 when the outcome is the safe one (a good release promoted with no failed client request; a
+bad one stopped before production, all traffic back on the side that was live), 1 when not, 2 for a bad flag.`;
 
 function fail(message: string): never {
   console.error(`rehearse: ${message} (see --help)`);
@@ -78,29 +85,33 @@ if (values.help) {
   console.log(HELP);
   process.exit(0);
 }
+const given = (flag: string) => process.argv.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`));
+const choice = (values.workflow ?? DEFAULT_WORKFLOW) as (typeof CHOICES)[number];
+if (!CHOICES.includes(choice)) fail(`--workflow ${values.workflow} is not one of ${CHOICES.join(', ')}`);
+const workflow = choice === 'none' ? undefined : choice;
 const strategy = values.strategy as Strategy;
-const fault = values.fault as Fault;
 if (!STRATEGIES.includes(strategy)) fail(`--strategy ${values.strategy} is not one of ${STRATEGIES.join(', ')}`);
-if (!FAULTS.includes(fault)) fail(`--fault ${values.fault} is not one of ${FAULTS.join(', ')}`);
+const faults: readonly string[] = workflow === undefined ? ACTION_FAULTS : WORKFLOW_FAULTS;
+if (!(WORKFLOW_FAULTS as readonly string[]).includes(values.fault))
+  fail(`--fault ${values.fault} is not one of ${WORKFLOW_FAULTS.join(', ')}`);
+if (!faults.includes(values.fault)) fail(`--fault ${values.fault} needs --workflow main`);
+if (values.fault !== 'none' && workflow !== undefined && workflow !== 'main')
+  fail(`--fault applies to --workflow main (a bad image) or none (the action by hand), not ${workflow}`);
 if (!['auto', 'svgai', 'release-app'].includes(values.app)) fail(`--app ${values.app} is not one of auto, svgai, release-app`);
 const rate = Number(values.rate);
 if (!/^\d+$/.test(values.rate) || rate < 1 || rate > 500) fail(`--rate ${values.rate} is not a whole number from 1 to 500`);
-const workflow = (values.workflow ?? DEFAULT_WORKFLOW) as WorkflowName | undefined;
-if (workflow !== undefined && !WORKFLOWS.includes(workflow)) fail(`--workflow ${values.workflow} is not one of ${WORKFLOWS.join(', ')}`);
 if (!/^model-v\d+\.\d+\.\d+$/.test(values.tag)) fail(`--tag ${values.tag} is not a model release tag (model-vX.Y.Z)`);
+if (given('tag') && workflow !== 'model-release') fail('--tag needs --workflow model-release');
 if (values.approve && values.reject) fail('--approve and --reject cannot both be given');
 if (workflow === undefined) {
-  for (const flag of ['tag', 'skip-job', 'approve', 'reject'] as const)
-    if (process.argv.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`))) fail(`--${flag} needs --workflow`);
-} else {
-  for (const flag of ['strategy', 'fault'] as const)
-    if (process.argv.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`)))
-      fail(`--${flag} applies without --workflow; a workflow run takes its strategy from the workflow file`);
+  for (const flag of ['skip-job', 'approve', 'reject'] as const) if (given(flag)) fail(`--${flag} needs a workflow, not --workflow none`);
+} else if (given('strategy')) {
+  fail('--strategy applies to --workflow none; a workflow run takes its strategy from the workflow file');
 }
 
 if (workflow !== undefined) {
   const { app, why } = chooseApp(values.app as 'auto');
-  console.log(`svg-ai-release rehearsal of the ${workflow} workflow`);
+  console.log(`svg-ai-release rehearsal of the ${workflow} workflow${values.fault === 'none' ? '' : `, fault ${values.fault}`}`);
   console.log(`service: ${app === 'svgai' ? 'the SVG-AI service (service/)' : 'the release test app'}: ${why}`);
   // GitHub's workflow parser imports its schema as JSON: scripts/rehearse.mjs starts this under tsx for it.
   const { rehearseWorkflow } = await import('./workflow/cli.js');
@@ -112,9 +123,11 @@ if (workflow !== undefined) {
     skipJobs: values['skip-job'] ?? ['test'],
     app,
     rate,
+    fault: values.fault as WorkflowFault,
   });
   process.exit(code);
 }
+const fault = values.fault as Fault;
 
 const { app, why } = chooseApp(values.app as 'auto');
 console.log(`svg-ai-release rehearsal: ${strategy}, fault ${fault}`);

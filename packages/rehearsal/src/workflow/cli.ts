@@ -9,8 +9,10 @@ import { createInterface } from 'node:readline/promises';
 import { renderLogLine } from '../log-lines.js';
 import { REPO_ROOT, runnerNode } from '../paths.js';
 import { TRAFFIC_PATH, waitUntilServing } from '../scenario.js';
-import { summarise, Traffic } from '../traffic.js';
+import { summarise, Traffic, type Seen, type TrafficSummary } from '../traffic.js';
+import { corpusLogos, plainPng, userWorkload, type Logo } from '../workload.js';
 import { startWorld, type AppKind } from '../world.js';
+import { planFault, reachedSafeOutcome, throttledCalls, type WorkflowFault } from './faults.js';
 import { deploymentRecords, renderSimulated, renderSummaries, renderTimeline } from './report.js';
 import { runWorkflow, type ApprovalRequest, type RunOptions } from './runner.js';
 import { environments, repositoryVars, standInAws } from './stand-in.js';
@@ -26,6 +28,56 @@ export interface WorkflowCliOptions {
   readonly skipJobs: readonly string[];
   readonly app: AppKind;
   readonly rate: number;
+  /** A bad release to rehearse (main only). */
+  readonly fault: WorkflowFault;
+}
+
+/** The logos clients send: the corpus when the service's Python can render it, else one plain PNG, and why. */
+function clientLogos(app: AppKind): { logos: Logo[]; note: string } {
+  if (app === 'svgai') {
+    try {
+      const logos = corpusLogos(3);
+      return { logos, note: `${logos.length} real logos from super-tiny-icons and twemoji, rendered at 256 px` };
+    } catch (error) {
+      return {
+        logos: [{ name: 'plain', png: plainPng() }],
+        note: `a plain 16×16 PNG: the logo corpus did not render (${(error as Error).message})`,
+      };
+    }
+  }
+  return { logos: [{ name: 'plain', png: plainPng() }], note: 'a plain 16×16 PNG (the release test app does not read the pixels)' };
+}
+
+function seenTable(title: string, groups: Readonly<Record<string, Seen>>): string {
+  const rows = Object.entries(groups).sort(([a], [b]) => a.localeCompare(b));
+  const width = Math.max(title.length, ...rows.map(([k]) => k.length));
+  const line = (k: string, r: string, f: string, p50: string, p99: string) =>
+    `  ${k.padEnd(width)}  ${r.padStart(8)}  ${f.padStart(7)}  ${p50.padStart(7)}  ${p99.padStart(7)}`;
+  return [
+    line(title, 'requests', 'failed', 'p50 ms', 'p99 ms'),
+    ...rows.map(([k, v]) => line(k, String(v.requests), String(v.failed), String(v.p50Ms), String(v.p99Ms))),
+  ].join('\n');
+}
+
+/** A digest shortened for a table: `registry/svg-ai@sha256:0123456789ab…`. */
+function shortImage(image: string): string {
+  const at = image.indexOf('sha256:');
+  return at >= 0 ? `${image.slice(0, at)}sha256:${image.slice(at + 7, at + 19)}…` : image;
+}
+
+function renderTraffic(seen: TrafficSummary): string {
+  const byImage = Object.fromEntries(
+    Object.entries(seen.byImage).map(([k, v]) => [k === 'unknown' ? '(no answer named one)' : shortImage(k), v]),
+  );
+  return [
+    `${seen.requests} requests, ${seen.failed} failed (${(seen.failedShare * 100).toFixed(2)}%)`,
+    '',
+    seenTable('request', seen.byKind),
+    '',
+    seenTable('model version', seen.byModelVersion),
+    '',
+    seenTable('image', byImage),
+  ].join('\n');
 }
 
 /**
@@ -57,8 +109,22 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
   const world = await startWorld({ app: options.app, fast: true });
   try {
     await waitUntilServing(world.productionUrl, options.app === 'svgai' ? 120_000 : 30_000);
-    const traffic = new Traffic({ url: world.productionUrl, path: TRAFFIC_PATH, ratePerSecond: options.rate }).start();
-    console.log(`stand-in endpoint ${world.local.endpoint}; production listener ${world.productionUrl}; blue is live`);
+    const vars = repositoryVars(world);
+    const plan = planFault(options.fault, REPO_ROOT, vars['IMAGE_DOCKERFILE']!);
+    if (plan.dockerfile) vars['IMAGE_DOCKERFILE'] = plan.dockerfile;
+    const before = await world.productionWeights();
+    const liveBefore = before.blue === 100 ? 'blue' : before.green === 100 ? 'green' : undefined;
+    const { logos, note } = clientLogos(options.app);
+    const traffic = new Traffic({ url: world.productionUrl, requests: userWorkload(logos), ratePerSecond: options.rate }).start();
+    console.log(
+      `stand-in endpoint ${world.local.endpoint}; production listener ${world.productionUrl}; ${liveBefore ?? 'no side'} is live`,
+    );
+    console.log(
+      `clients: ${options.rate} requests/s through the production listener: conversions, classifications and uploads of ${note}, with status reads and health checks`,
+    );
+    if (options.fault !== 'none') console.log(`fault: ${options.fault}: ${plan.description}`);
+    // From here on the stand-in's API answers with the plan's faults (the rehearsal's own reads come after the run).
+    if (plan.awsFaults) world.local.admin.injectFaults(plan.awsFaults);
     const sha = 'c'.repeat(40);
     const event: RunOptions['event'] =
       options.workflow === 'model-release'
@@ -82,7 +148,7 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
       root: REPO_ROOT,
       workflow: `.github/workflows/${options.workflow}.yml`,
       event,
-      vars: repositoryVars(world),
+      vars,
       environments: environments(world, { reviewers: true }),
       skipJobs: options.skipJobs,
       approve: approver(options.approve, options.reject),
@@ -101,6 +167,9 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     });
     const samples = await traffic.stop();
     const seen = summarise(samples);
+    const throttled = plan.awsFaults ? throttledCalls(plan, world.local.admin.faults()) : undefined;
+    world.local.admin.clearFaults();
+    const after = await world.productionWeights();
 
     console.log('\n== Timeline');
     console.log(renderTimeline(run));
@@ -108,20 +177,14 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     console.log(renderSummaries(run));
     console.log('\n== What was real and what was simulated');
     console.log(renderSimulated(run));
-    const dockerfile = repositoryVars(world)['IMAGE_DOCKERFILE'];
+    const dockerfile = vars['IMAGE_DOCKERFILE'];
     if (dockerfile && run.jobs.some((j) => j.path === 'build' && j.conclusion === 'success'))
       console.log(
         `image: built and pushed for real with buildah, from ${dockerfile} (the service's files FROM scratch) in place of service/Dockerfile, whose base image comes from Docker Hub; the tasks run the service with this machine's Python`,
       );
+    console.log(`client traffic: real HTTP through the production listener, with ${note}`);
     console.log('\n== What the clients saw');
-    console.log(`${seen.requests} requests to ${TRAFFIC_PATH}, ${seen.failed} failed (${(seen.failedShare * 100).toFixed(2)}%)`);
-    console.log(
-      `answered by model version: ${
-        Object.entries(seen.byRelease)
-          .map(([v, n]) => `${v}: ${n}`)
-          .join(', ') || 'none'
-      }`,
-    );
+    console.log(renderTraffic(seen));
     const records = deploymentRecords(run);
     console.log('\n== Deployment record');
     if (records.length === 0) console.log('(no deployment record: no release step ran)');
@@ -131,7 +194,15 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     writeFileSync(
       file,
       JSON.stringify(
-        { workflow: run.workflow, conclusion: run.conclusion, outputs: run.outputs, records, jobs: run.jobs, traffic: seen },
+        {
+          workflow: run.workflow,
+          fault: options.fault,
+          conclusion: run.conclusion,
+          outputs: run.outputs,
+          records,
+          jobs: run.jobs,
+          traffic: seen,
+        },
         null,
         2,
       ),
@@ -142,9 +213,44 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     }
     console.log(`\nfull run and deployment records (JSON): ${file}`);
     console.log(`rehearsal wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const ok = run.conclusion === 'success' && seen.failed === 0;
-    console.log(`\n${ok ? '✓' : '✗'} ${run.workflow} ${run.conclusion}; ${seen.failed} failed client requests`);
-    return ok ? 0 : 1;
+
+    const failedLine = `${seen.failed} of ${seen.requests} client requests failed (${(seen.failedShare * 100).toFixed(2)}%)`;
+    const rolled = records.map(({ record }) => record as DeploymentRecord);
+    const production = run.jobs.find((j) => j.path === 'production/release' || j.path === 'production');
+    const productionRan = production !== undefined && production.conclusion !== 'skipped' && !production.leftOut;
+    const safe = reachedSafeOutcome(plan, {
+      conclusion: run.conclusion,
+      failedRequests: seen.failed,
+      recordStatuses: rolled.map((r) => r.status),
+      productionRan,
+      liveBefore,
+      weightsAfter: after,
+    });
+    if (plan.safeOutcome === 'promoted') {
+      if (throttled !== undefined) console.log(`throttled calls answered by the stand-in: ${throttled}`);
+      console.log(`\n${safe ? '✓' : '✗'} ${run.workflow} ${run.conclusion}; ${failedLine}`);
+      return safe ? 0 : 1;
+    }
+    const restoredAt = rolled.map((r) => r.rollback?.weightsRestoredAt).find((t) => t !== undefined);
+    const firstShift = rolled.flatMap((r) => r.steps).find((step) => step.kind === 'shift' && step.canaryPercent > 0)?.startedAt;
+    console.log(`\n== The bad release (${options.fault})`);
+    console.log(failedLine);
+    if (restoredAt !== undefined && seen.firstFailureAt !== undefined)
+      console.log(
+        `time to restore: ${Date.parse(restoredAt) - seen.firstFailureAt} ms from the first failed client request to the weights restored`,
+      );
+    else if (firstShift === undefined)
+      console.log('time to restore: none needed: the rollout stopped before any traffic moved to the bad release');
+    if (restoredAt !== undefined && firstShift !== undefined)
+      console.log(`exposure: the bad release took production traffic for ${Date.parse(restoredAt) - Date.parse(firstShift)} ms`);
+    console.log(
+      `production job: ${productionRan ? 'RAN' : `did not run (${production?.reason ?? production?.conclusion ?? 'not in the run'})`}`,
+    );
+    console.log(`final weights: blue ${after.blue} / green ${after.green} (${liveBefore ?? 'no side'} was live before)`);
+    console.log(
+      `\n${safe ? '✓' : '✗'} ${safe ? `the bad release was stopped in staging (${rolled.map((r) => r.status).join(', ')}): all traffic is on ${liveBefore}` : 'the bad release was NOT contained'}`,
+    );
+    return safe ? 0 : 1;
   } finally {
     await world.stop();
   }
