@@ -55,6 +55,12 @@ export interface AwsLocalOptions {
   readonly faults?: FaultConfig;
   /** Where task processes write their output (default: dropped). */
   readonly taskOutput?: 'inherit' | 'ignore';
+  /**
+   * The credentials a task's AWS SDK uses, in place of the task role ECS would hand it: with them every task
+   * gets AWS_ENDPOINT_URL (this stand-in), AWS_REGION and these keys, so a service reads S3 here as it would
+   * in AWS. Without them tasks get no AWS settings.
+   */
+  readonly taskCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 export interface AwsLocalAdmin {
@@ -147,6 +153,16 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     output: options.taskOutput,
     aliases: (image) => imageAliases(image, ecr.resolveImage),
     metadataBaseUrl: () => control.url,
+    awsEnvironment: (): Record<string, string> =>
+      options.taskCredentials && control.url
+        ? {
+            AWS_ENDPOINT_URL: control.url,
+            AWS_REGION: region,
+            AWS_DEFAULT_REGION: region,
+            AWS_ACCESS_KEY_ID: options.taskCredentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: options.taskCredentials.secretAccessKey,
+          }
+        : {},
     pullError: (image) => {
       const own = ownImage(image);
       if (own === undefined || ecr.resolveImage(own.repository, own.reference)) return undefined;

@@ -33,6 +33,8 @@ export interface TaskRunnerOptions {
   readonly metadataBaseUrl?: () => string | undefined;
   /** Why the image cannot be pulled (it names the stand-in's registry but is not in it), or undefined. */
   readonly pullError?: (image: string) => string | undefined;
+  /** AWS settings for the task's SDK (endpoint, region, credentials), under the task definition's environment. */
+  readonly awsEnvironment?: () => Readonly<Record<string, string>>;
   /** The environment the image's own config sets (its `Env`), under the task definition's. */
   readonly imageEnvironment?: (image: string) => Readonly<Record<string, string>>;
 }
@@ -67,6 +69,7 @@ export class TaskRunner {
         ...process.env,
         ...mapping.env,
         ...this.imageEnv(task.image),
+        ...this.options.awsEnvironment?.(),
         ...task.environment,
         ...this.metadataEnv(task.taskArn),
         PORT: String(port),
