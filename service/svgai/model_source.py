@@ -38,8 +38,13 @@ class S3ModelSource:
             (target / file_name).write_bytes(self._get(client, file_name, self.file_version_ids.get(file_name)))
         return target
 
+    def key(self, file_name: str) -> str:
+        """The object key of a file of the set: the prefix is a folder, written with or without its slash."""
+        folder = self.prefix.strip("/")
+        return f"{folder}/{file_name}" if folder else file_name
+
     def _get(self, client: Any, file_name: str, version_id: str | None) -> bytes:
-        request: Dict[str, str] = {"Bucket": self.bucket, "Key": self.prefix + file_name}
+        request: Dict[str, str] = {"Bucket": self.bucket, "Key": self.key(file_name)}
         if version_id:
             request["VersionId"] = version_id
         body = client.get_object(**request)["Body"]

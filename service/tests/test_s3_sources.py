@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from fastapi.testclient import TestClient
 
 from conftest import MODEL_DIR, make_settings
@@ -63,6 +65,20 @@ def test_models_from_s3_by_exact_version_id(tmp_path):
         assert "s3://b/models/1.0.0/" in client.get("/api/model-status").json()["source"]
     assert {"Key": "models/1.0.0/manifest.json", "VersionId": manifest_version} in s3.requests
     assert {"Key": "models/1.0.0/logo_classifier.torchscript", "VersionId": classifier_version} in s3.requests
+
+
+@pytest.mark.parametrize("prefix", ["models/1.0.0", "models/1.0.0/", "/models/1.0.0/"])
+def test_the_prefix_is_a_folder_with_or_without_its_slash(tmp_path, prefix):
+    """model-release.yml pins MODEL_S3_PREFIX=svgai/X.Y.Z, without the slash: the set must still load."""
+    s3 = FakeS3()
+    manifest_version = publish(s3)
+    settings = make_settings(tmp_path, MODEL_S3_BUCKET="b", MODEL_S3_PREFIX=prefix,
+                             MODEL_S3_MANIFEST_VERSION_ID=manifest_version, MODEL_CACHE_DIR=str(tmp_path / "cache"))
+    app = create_app(settings, s3_client_factory=lambda: s3)
+    assert app.state.service.start().wait(60)
+    with TestClient(app) as client:
+        assert client.get("/ready").status_code == 200
+    assert {"Key": "models/1.0.0/manifest.json", "VersionId": manifest_version} in s3.requests
 
 
 def test_s3_model_replaced_after_release_keeps_service_not_ready(tmp_path):
