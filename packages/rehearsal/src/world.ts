@@ -95,6 +95,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     metrics: options.metrics ?? { periodSeconds: 1, delaySeconds: 1 },
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.taskOutput ? { taskOutput: 'inherit' as const } : {}),
+    // What the task role gives the service in AWS: access to the model registry's S3 (here, the stand-in's).
+    taskCredentials: AWS_CREDENTIALS,
   });
   const registry = `${local.accountId}.dkr.ecr.${local.region}.amazonaws.com`;
   const clientConfig = { endpoint: local.endpoint, region: local.region, credentials: AWS_CREDENTIALS };

@@ -13,6 +13,7 @@ import { summarise, Traffic, type Seen, type TrafficSummary } from '../traffic.j
 import { corpusLogos, plainPng, userWorkload, type Logo } from '../workload.js';
 import { startWorld, type AppKind } from '../world.js';
 import { planFault, reachedSafeOutcome, throttledCalls, type WorkflowFault } from './faults.js';
+import { modelReleaseOutcome, releaseCheckout, seedProductionByDigest, type ReleaseCheckout } from './model-release.js';
 import { deploymentRecords, renderSimulated, renderSummaries, renderTimeline } from './report.js';
 import { runWorkflow, type ApprovalRequest, type RunOptions } from './runner.js';
 import { environments, repositoryVars, standInAws } from './stand-in.js';
@@ -107,8 +108,19 @@ function approver(approve: boolean, reject: boolean): (request: ApprovalRequest)
 export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<number> {
   const started = Date.now();
   const world = await startWorld({ app: options.app, fast: true });
+  let checkout: ReleaseCheckout | undefined;
   try {
     await waitUntilServing(world.productionUrl, options.app === 'svgai' ? 120_000 : 30_000);
+    if (options.workflow === 'model-release') {
+      const version = options.tag.slice('model-v'.length);
+      checkout = releaseCheckout(version);
+      console.log(
+        `repository: a clone of HEAD, tagged model-v${checkout.champion} (the champion), with the models of service/models/${version}/ committed on top and tagged ${options.tag}`,
+      );
+      const image = await seedProductionByDigest(world);
+      console.log(`production: runs ${image}, released by digest first, as a push to main leaves it`);
+    }
+    const root = checkout?.root ?? REPO_ROOT;
     const vars = repositoryVars(world);
     const plan = planFault(options.fault, REPO_ROOT, vars['IMAGE_DOCKERFILE']!);
     if (plan.dockerfile) vars['IMAGE_DOCKERFILE'] = plan.dockerfile;
@@ -125,7 +137,7 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     if (options.fault !== 'none') console.log(`fault: ${options.fault}: ${plan.description}`);
     // From here on the stand-in's API answers with the plan's faults (the rehearsal's own reads come after the run).
     if (plan.awsFaults) world.local.admin.injectFaults(plan.awsFaults);
-    const sha = 'c'.repeat(40);
+    const sha = checkout?.sha ?? 'c'.repeat(40);
     const event: RunOptions['event'] =
       options.workflow === 'model-release'
         ? { name: 'push', ref: `refs/tags/${options.tag}`, sha, payload: { ref: `refs/tags/${options.tag}` } }
@@ -145,7 +157,7 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
             };
     console.log(`running .github/workflows/${options.workflow}.yml (${event.name} ${event.ref})\n`);
     const run = await runWorkflow({
-      root: REPO_ROOT,
+      root,
       workflow: `.github/workflows/${options.workflow}.yml`,
       event,
       vars,
@@ -226,6 +238,27 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
       liveBefore,
       weightsAfter: after,
     });
+    if (options.workflow === 'model-release') {
+      // The release is done when the alias names the new version and production serves the set published for it.
+      const version = options.tag.slice('model-v'.length);
+      const validate = run.jobs.find((j) => j.path === 'validate');
+      const manifestVersionId = (JSON.parse(validate?.outputs['s3-version-ids'] ?? '{}') as Record<string, string>)['manifest.json'];
+      const outcome = await modelReleaseOutcome(world, environments(world, { reviewers: true })['models']?.vars?.['MODEL_REGISTRY_BUCKET'] ?? 'svg-ai-models');
+      console.log('\n== The model release');
+      console.log(`registry alias svgai/production.json: ${outcome.alias ?? '(never promoted)'}`);
+      console.log(`production serves: model version ${outcome.serving.version ?? '?'} (${outcome.serving.status ?? '?'}), loaded from ${outcome.serving.source ?? '?'}`);
+      const released =
+        outcome.alias === version &&
+        outcome.serving.version === version &&
+        outcome.serving.status === 'ready' &&
+        manifestVersionId !== undefined &&
+        (outcome.serving.source ?? '').endsWith(`?manifestVersionId=${manifestVersionId}`);
+      const ok = safe && released;
+      console.log(
+        `\n${ok ? '✓' : '✗'} ${run.workflow} ${run.conclusion}; ${failedLine}; ${released ? `the alias is on ${version} and production serves the published set` : `the alias or production is not on ${version}`}`,
+      );
+      return ok ? 0 : 1;
+    }
     if (plan.safeOutcome === 'promoted') {
       if (throttled !== undefined) console.log(`throttled calls answered by the stand-in: ${throttled}`);
       console.log(`\n${safe ? '✓' : '✗'} ${run.workflow} ${run.conclusion}; ${failedLine}`);
@@ -253,5 +286,6 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     return safe ? 0 : 1;
   } finally {
     await world.stop();
+    checkout?.remove();
   }
 }
