@@ -22,11 +22,18 @@ describe('rehearse command line', () => {
     [['--rate', '0'], 'rehearse: --rate 0 is not a whole number from 1 to 500 (see --help)'],
     [['--rate', '501'], 'rehearse: --rate 501 is not a whole number from 1 to 500 (see --help)'],
     [['--rate', '2.5'], 'rehearse: --rate 2.5 is not a whole number from 1 to 500 (see --help)'],
-    [['--fault', 'meteor'], 'rehearse: --fault meteor is not one of none, error-rate, latency, crash, throttle (see --help)'],
-    [['--workflow', 'none', '--fault', 'throttle'], 'rehearse: --fault throttle needs --workflow main (see --help)'],
+    [['--fault', 'meteor'], 'rehearse: --fault meteor is not one of none, error-rate, latency, crash, throttle, bad-model (see --help)'],
+    [
+      ['--workflow', 'none', '--fault', 'throttle'],
+      'rehearse: --fault throttle is not a fault of --workflow none; it needs --workflow main (see --help)',
+    ],
+    [
+      ['--fault', 'bad-model'],
+      'rehearse: --fault bad-model is not a fault of --workflow main; it needs --workflow model-release (see --help)',
+    ],
     [
       ['--workflow', 'deploy', '--fault', 'crash'],
-      'rehearse: --fault applies to --workflow main (a bad image) or none (the action by hand), not deploy (see --help)',
+      'rehearse: --fault crash is not a fault of --workflow deploy; it needs --workflow main or none (see --help)',
     ],
     [['--workflow', 'nightly'], 'rehearse: --workflow nightly is not one of main, model-release, deploy, none (see --help)'],
     [['--workflow', 'model-release', '--tag', 'v1.1.0'], 'rehearse: --tag v1.1.0 is not a model release tag (model-vX.Y.Z) (see --help)'],

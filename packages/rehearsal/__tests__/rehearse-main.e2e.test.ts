@@ -4,36 +4,9 @@
  * request; each bad one is its own image, stopped in staging, and the command exits 0 only then.
  */
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { rehearse as rehearseCli, type Rehearsal } from './helpers/rehearse-cli.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-interface Rehearsal {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly report: { conclusion: string; jobs: { path: string; outputs: Record<string, string> }[]; traffic: { failed: number } };
-}
-
-function rehearse(...args: string[]): Promise<Rehearsal> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--app', 'release-app', ...args], {
-      env: { ...process.env, NODE_OPTIONS: '', NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      const file = /full run and deployment records \(JSON\): (\S+)/.exec(stdout)?.[1];
-      if (!file) return reject(new Error(`no report file in the output (exit ${status}):\n${stdout}\n${stderr}`));
-      resolve({ status, stdout, report: JSON.parse(readFileSync(file, 'utf8')) as Rehearsal['report'] });
-    });
-  });
-}
+const rehearse = (...args: string[]) => rehearseCli('--app', 'release-app', ...args);
 
 const digestOf = (r: Rehearsal) => r.report.jobs.find((j) => j.path === 'build')?.outputs.digest;
 

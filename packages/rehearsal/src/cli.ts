@@ -9,7 +9,7 @@ import { chooseApp } from './app-choice.js';
 import { renderLogLine } from './log-lines.js';
 import { runScenario, TRAFFIC_PATH, type Fault } from './scenario.js';
 import type { Strategy } from './release.js';
-import { WORKFLOW_FAULTS, type WorkflowFault } from './workflow/faults.js';
+import { MAIN_FAULTS, MODEL_FAULTS, WORKFLOW_FAULTS, type WorkflowFault } from './workflow/faults.js';
 import { WORKFLOWS, type WorkflowName } from './workflow/names.js';
 
 /** The faults of `--workflow none`, the rollout action run by hand. */
@@ -28,11 +28,12 @@ A release rehearsed on the local stand-in of AWS, with the service live on blue 
                       GitHub's parser and expression evaluator, our actions from their committed dist/,
                       third-party actions by named local equivalents (default: ${DEFAULT_WORKFLOW}); none runs
                       the rollout action by hand on a pushed image instead (see --strategy)
-  --fault none|error-rate|latency|crash|throttle
+  --fault none|error-rate|latency|crash|throttle|bad-model
                       a bad release, to watch it stopped (default none). With main it is a bad image built
                       and pushed by the pipeline (error-rate: 30% of API answers 500; latency: +400 ms;
                       crash: a setting the service refuses, so its tasks exit at start), or a good one
-                      while AWS throttles the rollout (throttle). With --workflow none: the first four
+                      while AWS throttles the rollout (throttle). With --workflow none: the first four.
+                      With model-release: bad-model, a model set wrong on every image, for the gate to refuse
   --tag model-vX.Y.Z  the tag a model-release run is for (default model-v1.1.0)
   --approve           approve every environment that needs a review (otherwise asked on a terminal,
                       approved without one, and the output says so)
@@ -91,12 +92,18 @@ if (!CHOICES.includes(choice)) fail(`--workflow ${values.workflow} is not one of
 const workflow = choice === 'none' ? undefined : choice;
 const strategy = values.strategy as Strategy;
 if (!STRATEGIES.includes(strategy)) fail(`--strategy ${values.strategy} is not one of ${STRATEGIES.join(', ')}`);
-const faults: readonly string[] = workflow === undefined ? ACTION_FAULTS : WORKFLOW_FAULTS;
 if (!(WORKFLOW_FAULTS as readonly string[]).includes(values.fault))
   fail(`--fault ${values.fault} is not one of ${WORKFLOW_FAULTS.join(', ')}`);
-if (!faults.includes(values.fault)) fail(`--fault ${values.fault} needs --workflow main`);
-if (values.fault !== 'none' && workflow !== undefined && workflow !== 'main')
-  fail(`--fault applies to --workflow main (a bad image) or none (the action by hand), not ${workflow}`);
+const faults: Record<(typeof CHOICES)[number], readonly string[]> = {
+  main: MAIN_FAULTS,
+  'model-release': MODEL_FAULTS,
+  deploy: ['none'],
+  none: ACTION_FAULTS,
+};
+if (!faults[choice].includes(values.fault)) {
+  const takers = (Object.keys(faults) as (typeof CHOICES)[number][]).filter((name) => faults[name].includes(values.fault));
+  fail(`--fault ${values.fault} is not a fault of --workflow ${choice}; it needs --workflow ${takers.join(' or ')}`);
+}
 if (!['auto', 'svgai', 'release-app'].includes(values.app)) fail(`--app ${values.app} is not one of auto, svgai, release-app`);
 const rate = Number(values.rate);
 if (!/^\d+$/.test(values.rate) || rate < 1 || rate > 500) fail(`--rate ${values.rate} is not a whole number from 1 to 500`);

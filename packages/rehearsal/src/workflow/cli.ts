@@ -113,14 +113,16 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     await waitUntilServing(world.productionUrl, options.app === 'svgai' ? 120_000 : 30_000);
     if (options.workflow === 'model-release') {
       const version = options.tag.slice('model-v'.length);
-      checkout = releaseCheckout(version);
+      checkout = releaseCheckout(version, { badModel: options.fault === 'bad-model' });
       console.log(
-        `repository: a clone of HEAD, tagged model-v${checkout.champion} (the champion), with the models of service/models/${version}/ committed on top and tagged ${options.tag}`,
+        `repository: a clone of HEAD, tagged model-v${checkout.champion} (the champion), with the models of service/models/${version}/${options.fault === 'bad-model' ? ', their classifier spoilt to be wrong on every image,' : ''} committed on top and tagged ${options.tag}`,
       );
       const image = await seedProductionByDigest(world);
       console.log(`production: runs ${image}, released by digest first, as a push to main leaves it`);
     }
     const root = checkout?.root ?? REPO_ROOT;
+    const registryBucket = environments(world, { reviewers: true })['models']?.vars?.['MODEL_REGISTRY_BUCKET'] ?? 'svg-ai-models';
+    const modelsBefore = options.workflow === 'model-release' ? await modelReleaseOutcome(world, registryBucket) : undefined;
     const vars = repositoryVars(world);
     const plan = planFault(options.fault, REPO_ROOT, vars['IMAGE_DOCKERFILE']!);
     if (plan.dockerfile) vars['IMAGE_DOCKERFILE'] = plan.dockerfile;
@@ -242,11 +244,30 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
       // The release is done when the alias names the new version and production serves the set published for it.
       const version = options.tag.slice('model-v'.length);
       const validate = run.jobs.find((j) => j.path === 'validate');
-      const manifestVersionId = (JSON.parse(validate?.outputs['s3-version-ids'] ?? '{}') as Record<string, string>)['manifest.json'];
-      const outcome = await modelReleaseOutcome(world, environments(world, { reviewers: true })['models']?.vars?.['MODEL_REGISTRY_BUCKET'] ?? 'svg-ai-models');
+      const ids = validate?.outputs['s3-version-ids'];
+      const manifestVersionId = ids ? (JSON.parse(ids) as Record<string, string>)['manifest.json'] : undefined;
+      const outcome = await modelReleaseOutcome(world, registryBucket);
       console.log('\n== The model release');
-      console.log(`registry alias svgai/production.json: ${outcome.alias ?? '(never promoted)'}`);
-      console.log(`production serves: model version ${outcome.serving.version ?? '?'} (${outcome.serving.status ?? '?'}), loaded from ${outcome.serving.source ?? '?'}`);
+      console.log(
+        `registry alias svgai/production.json: ${outcome.alias ?? '(never promoted)'} (before: ${modelsBefore?.alias ?? '(never promoted)'})`,
+      );
+      console.log(
+        `production serves: model version ${outcome.serving.version ?? '?'} (${outcome.serving.status ?? '?'}), loaded from ${outcome.serving.source ?? '?'} (before: ${modelsBefore?.serving.version ?? '?'})`,
+      );
+      if (options.fault === 'bad-model') {
+        // Safe: the gate refused the set, so nothing was published, no canary ran, and the alias and production are as they were.
+        const gate = validate?.steps.find((step) => step.name === 'Gate and publish');
+        const canaryRan = run.jobs.some((j) => j.path.startsWith('canary') && j.conclusion !== 'skipped' && !j.leftOut);
+        const kept = outcome.alias === modelsBefore?.alias && outcome.serving.version === modelsBefore?.serving.version;
+        const refused = validate?.conclusion === 'failure' && gate?.conclusion === 'failure' && !canaryRan && kept && seen.failed === 0;
+        console.log(
+          `gate: ${gate?.conclusion ?? 'did not run'}${gate?.note ? ` (${gate.note})` : ''}; canary: ${canaryRan ? 'RAN' : 'did not run'}`,
+        );
+        console.log(
+          `\n${refused ? '✓' : '✗'} ${refused ? `the bad model was refused at the gate: nothing published, the alias and production unchanged; ${failedLine}` : `the bad model was NOT refused cleanly; ${failedLine}`}`,
+        );
+        return refused ? 0 : 1;
+      }
       const released =
         outcome.alias === version &&
         outcome.serving.version === version &&

@@ -9,7 +9,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { FaultConfig } from '@svg-ai-release/aws-local';
 
-export const WORKFLOW_FAULTS = ['none', 'error-rate', 'latency', 'crash', 'throttle'] as const;
+/** The bad releases of the push-to-main pipeline. */
+export const MAIN_FAULTS = ['none', 'error-rate', 'latency', 'crash', 'throttle'] as const;
+/** The bad release of the model-release pipeline: a model set the gate must refuse. */
+export const MODEL_FAULTS = ['none', 'bad-model'] as const;
+export const WORKFLOW_FAULTS = [...MAIN_FAULTS, 'bad-model'] as const;
 export type WorkflowFault = (typeof WORKFLOW_FAULTS)[number];
 
 export interface FaultPlan {
@@ -46,6 +50,12 @@ const BAD_IMAGES: Partial<Record<WorkflowFault, { env: string; description: stri
  */
 export function planFault(fault: WorkflowFault, root: string, baseDockerfile: string): FaultPlan {
   if (fault === 'none') return { fault, description: 'a good release', safeOutcome: 'promoted' };
+  if (fault === 'bad-model')
+    return {
+      fault,
+      description: 'a model set whose classifier is wrong on every image (as confident as before), committed and tagged like any other',
+      safeOutcome: 'contained',
+    };
   if (fault === 'throttle')
     return {
       fault,

@@ -3,11 +3,11 @@
  * a tagged commit and the challenger's models are committed and tagged on top, as a team would have it
  * when it pushes `model-vX.Y.Z`; and production running an image released by digest, as main.yml leaves it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../paths.js';
+import { PYTHON, REPO_ROOT } from '../paths.js';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Traffic } from '../traffic.js';
 import { AWS_CREDENTIALS, type World } from '../world.js';
@@ -43,7 +43,7 @@ function git(cwd: string, ...args: string[]): string {
  * service/models/manifest.json names), then one commit that puts service/models/<version>/ in place of the
  * committed models, tagged `model-v<version>`. The clone uses this checkout's installed node_modules.
  */
-export function releaseCheckout(version: string): ReleaseCheckout {
+export function releaseCheckout(version: string, options: { readonly badModel?: boolean } = {}): ReleaseCheckout {
   const candidate = join(REPO_ROOT, 'service', 'models', version);
   if (!existsSync(join(candidate, 'manifest.json')))
     throw new Error(`service/models/${version}/manifest.json is missing: there is no model set ${version} to release`);
@@ -54,10 +54,29 @@ export function releaseCheckout(version: string): ReleaseCheckout {
     const champion = (JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8')) as { version: string }).version;
     if (champion === version) throw new Error(`the committed models are already ${version}`);
     git(root, 'tag', '--force', `model-v${champion}`);
-    for (const file of readdirSync(join(models, version))) cpSync(join(models, version, file), join(models, file));
+    if (options.badModel) {
+      // A bad model: the same set with a classifier wrong on every image (service/scripts/make_bad_model.py).
+      const made = spawnSync(
+        PYTHON,
+        [
+          join(REPO_ROOT, 'service', 'scripts', 'make_bad_model.py'),
+          '--model-dir',
+          `models/${version}`,
+          '--out',
+          'models',
+          '--version',
+          version,
+        ],
+        { cwd: join(root, 'service'), encoding: 'utf8' },
+      );
+      if (made.status !== 0)
+        throw new Error(`make_bad_model.py failed: ${(made.stderr || made.error?.message || '').trim().split('\n').at(-1)}`);
+    } else {
+      for (const file of readdirSync(join(models, version))) cpSync(join(models, version, file), join(models, file));
+    }
     git(root, 'rm', '-r', '--quiet', `service/models/${version}`);
     git(root, 'add', 'service/models');
-    git(root, 'commit', '--quiet', '-m', `models ${version}`);
+    git(root, 'commit', '--quiet', '-m', `models ${version}${options.badModel ? ' (a classifier wrong on every image)' : ''}`);
     git(root, 'tag', '--force', `model-v${version}`);
     // The install is this checkout's: its node_modules, dated after the clone's lock file so no step reinstalls it.
     const modules = join(REPO_ROOT, 'node_modules');
@@ -90,7 +109,8 @@ export async function seedProductionByDigest(world: World): Promise<string> {
       inputs: { environment: 'production', image, steps: '100', 'bake-time': '1s' },
     },
   }).finally(() => traffic.stop());
-  if (run.outputs['status'] !== 'promoted') throw new Error(`releasing ${image} to production first ended ${run.outputs['status'] ?? run.conclusion}`);
+  if (run.outputs['status'] !== 'promoted')
+    throw new Error(`releasing ${image} to production first ended ${run.outputs['status'] ?? run.conclusion}`);
   return image;
 }
 
