@@ -9,6 +9,7 @@ import { createCloudWatchHandler } from './cloudwatch/handler.js';
 import { CloudWatchService } from './cloudwatch/service.js';
 import { AlbMetrics } from './dataplane/alb-metrics.js';
 import { imageAliases } from './dataplane/aliases.js';
+import { parseEmfLine } from './dataplane/emf.js';
 import { HealthChecker } from './dataplane/health.js';
 import { withoutRegistry, type ImageCommands } from './dataplane/images.js';
 import type { MetadataSource } from './dataplane/task-metadata.js';
@@ -153,6 +154,14 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     output: options.taskOutput,
     aliases: (image) => imageAliases(image, ecr.resolveImage),
     metadataBaseUrl: () => control.url,
+    // What CloudWatch Logs does with EMF in a container's awslogs stream: metrics, visible after the publication delay.
+    onStdoutLine: (_taskArn, line) => {
+      for (const datum of parseEmfLine(line)) {
+        const id = { namespace: datum.namespace, name: datum.name, dimensions: datum.dimensions };
+        const visibleAt = Date.now() + publication.delaySeconds * 1000;
+        for (const value of datum.values) cloudwatch.record(id, datum.timestamp, value, visibleAt, datum.unit);
+      }
+    },
     awsEnvironment: (): Record<string, string> =>
       options.taskCredentials && control.url
         ? {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { createInterface } from 'node:readline';
 import { commandFor, type ImageCommands } from './images.js';
 import { freePort } from './ports.js';
 import { METADATA_PATH } from './task-metadata.js';
@@ -33,6 +34,8 @@ export interface TaskRunnerOptions {
   readonly metadataBaseUrl?: () => string | undefined;
   /** Why the image cannot be pulled (it names the stand-in's registry but is not in it), or undefined. */
   readonly pullError?: (image: string) => string | undefined;
+  /** Each line the task writes to standard output (what its awslogs driver would ship), once read. */
+  readonly onStdoutLine?: (taskArn: string, line: string) => void;
   /** AWS settings for the task's SDK (endpoint, region, credentials), under the task definition's environment. */
   readonly awsEnvironment?: () => Readonly<Record<string, string>>;
   /** The environment the image's own config sets (its `Env`), under the task definition's. */
@@ -74,9 +77,18 @@ export class TaskRunner {
         ...this.metadataEnv(task.taskArn),
         PORT: String(port),
       },
-      stdio: ['ignore', this.options.output ?? 'ignore', this.options.output ?? 'ignore'],
+      stdio: ['ignore', this.options.onStdoutLine ? 'pipe' : (this.options.output ?? 'ignore'), this.options.output ?? 'ignore'],
       detached: true,
     });
+    const onLine = this.options.onStdoutLine;
+    if (onLine && child.stdout) {
+      // Read every line (a pipe left unread would stall the task once full); pass it on when output is inherited.
+      const echo = this.options.output === 'inherit';
+      createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+        if (echo) process.stdout.write(`${line}\n`);
+        onLine(task.taskArn, line);
+      });
+    }
     const started = await new Promise<Error | undefined>((resolve) => {
       child.once('spawn', () => resolve(undefined));
       child.once('error', (error) => resolve(error));
