@@ -45,5 +45,9 @@ class ServiceMetrics:
             metrics["PredictedQuality"] = (round(predicted_quality, 4), "None")
         if measured_ssim is not None:
             metrics["MeasuredSSIM"] = (round(measured_ssim, 4), "None")
+        if predicted_quality is not None and measured_ssim is not None:
+            # How far the quality predictor was from what the conversion measured: the per-model quality
+            # signal a canary compares between model versions (a model that predicts worse shows it here).
+            metrics["PredictionError"] = (round(abs(predicted_quality - measured_ssim), 4), "None")
         emit_emf(emf_record(metrics, {"ModelVersion": model_version, "Converter": converter},
                             {"event": "conversion"}))

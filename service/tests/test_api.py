@@ -205,6 +205,19 @@ def test_every_response_names_the_image_and_model_version_that_answered(client):
         assert response.headers["x-svgai-image"] == (version["image_id"] or version["image"])
 
 
+def test_convert_ai_emits_its_prediction_error_per_model_version(client, capsys):
+    """The per-model quality signal a model release's canary compares: |predicted - measured| of the answer."""
+    capsys.readouterr()
+    body = client.post("/api/convert-ai", json={"image": b64(simple_logo(2)), "tier": 2}).json()
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    emf = [r for r in records if "_aws" in r and "PredictionError" in r]
+    assert len(emf) == 1
+    assert emf[0]["PredictionError"] == pytest.approx(abs(body["predicted_quality"] - body["ssim"]), abs=2e-4)
+    names = {m["Name"] for m in emf[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+    assert {"PredictionError", "PredictedQuality", "MeasuredSSIM"} <= names
+    assert emf[0]["ModelVersion"] == body.get("model_version", emf[0]["ModelVersion"]) != ""
+
+
 def test_metrics_endpoint_is_prometheus_text(client):
     text = client.get("/metrics").text
     assert "# TYPE svgai_http_requests_total counter" in text

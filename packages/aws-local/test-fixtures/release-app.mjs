@@ -5,6 +5,9 @@
 //   GET /ready    200 once started (after READY_DELAY_MS), 503 before
 //   GET /version  { image, image_id, model_version, git_sha }: the image as ECS reports it through the
 //                 task metadata endpoint, the model version from MODEL_VERSION
+//   POST /api/convert-ai   200, and one EMF record on stdout with the service's per-model quality metrics
+//                 (PredictedQuality 0.9, MeasuredSSIM 0.92, PredictionError 0.02 for ModelVersion), as the
+//                 service prints one per conversion
 //   anything else 200 with a small JSON body naming the model version
 // The SVG-AI service's test-only fault knobs work the same here, on everything but /health, /ready and
 // /version, so health stays green as with a real bug in the API: SVGAI_FAULT_ERROR_RATE (0..1, share
@@ -56,6 +59,19 @@ const server = createServer((req, res) => {
   if (req.url === '/version') return json(200, version);
   const answer = () => {
     if (Math.random() < errorRate) return json(500, '{"error":"injected fault"}');
+    if (req.method === 'POST' && req.url === '/api/convert-ai') {
+      const modelVersion = process.env.MODEL_VERSION ?? 'none';
+      const quality = { PredictedQuality: 0.9, MeasuredSSIM: 0.92, PredictionError: 0.02 };
+      const metrics = Object.keys(quality).map((name) => ({ Name: name, Unit: 'None' }));
+      console.log(
+        JSON.stringify({
+          _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'SVGAI', Dimensions: [['ModelVersion']], Metrics: metrics }] },
+          ModelVersion: modelVersion,
+          ...quality,
+        }),
+      );
+      return json(200, JSON.stringify({ success: true, model_version: modelVersion, predicted_quality: 0.9, ssim: 0.92 }));
+    }
     return json(200, JSON.stringify({ ok: true, path: req.url, model_version: process.env.MODEL_VERSION ?? 'none' }));
   };
   if (latencyMs > 0) setTimeout(answer, latencyMs);

@@ -8,6 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { TRAFFIC_PATH, waitUntilServing } from '../src/scenario.js';
 import { Traffic } from '../src/traffic.js';
+import { plainPng, userWorkload } from '../src/workload.js';
 import { runWorkflow } from '../src/workflow/runner.js';
 import { standInRunOptions } from '../src/workflow/stand-in.js';
 import { AWS_CREDENTIALS, startWorld, type World } from '../src/world.js';
@@ -74,7 +75,12 @@ describe("model-release.yml's current image", () => {
     const world = await startWorld({ app: 'release-app', fast: true });
     try {
       await waitUntilServing(world.productionUrl, 30_000);
-      const traffic = new Traffic({ url: world.productionUrl, path: TRAFFIC_PATH, ratePerSecond: 40 }).start();
+      // Users' work, convert-ai included: the canary compares the new model's PredictionError with the live one's.
+      const traffic = new Traffic({
+        url: world.productionUrl,
+        requests: userWorkload([{ name: 'plain', png: plainPng() }]),
+        ratePerSecond: 40,
+      }).start();
       // Production runs an image main.yml released, by digest.
       const live = await world.pushImage('release-1.0.0');
       const first = await runWorkflow({

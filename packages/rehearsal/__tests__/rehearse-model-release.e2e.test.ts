@@ -25,15 +25,24 @@ describe('npm run rehearse: the model-release pipeline', () => {
     expect(run.report.traffic.failed).toBe(0);
   });
 
-  it('refuses a model set wrong on every image at the gate (--fault bad-model): nothing published, nothing changed', async () => {
+  it('stops both bad model sets of --fault bad-model: one at the gate, one by the canary on its prediction error', async () => {
     const run = await rehearse('--workflow', 'model-release', '--app', 'svgai', '--fault', 'bad-model');
     expect(run.stdout).toMatch(/✗ accuracy: accuracy 0\.0\d+ is below 0\.95/);
     expect(run.stdout).toContain('gate: failure');
     expect(run.stdout).toContain('canary: did not run');
-    expect(run.stdout).toContain('registry alias svgai/production.json: (never promoted) (before: (never promoted))');
-    expect(run.stdout).toContain('production serves: model version 1.0.0 (ready)');
-    expect(run.stdout).toContain('✓ the bad model was refused at the gate');
+    expect(run.stdout.split('registry alias svgai/production.json: (never promoted) (before: (never promoted))')).toHaveLength(3);
+    expect(run.stdout.split('production serves: model version 1.0.0 (ready)')).toHaveLength(3);
+    expect(run.stdout).toContain('✓ the bad model was stopped at the gate: nothing published; the alias and production unchanged');
+    // The second: the classifier kept, the quality predictor spoilt. It passes the gate, is published, and the
+    // canary rolls it back on the service's PredictionError for the new model version.
+    expect(run.stdout).toContain('gate: success');
+    expect(run.stdout).toMatch(/rolled-back: failed the analysis at 10%: metric prediction-error: canary 0\.\d+ is above the maximum 0\.2/);
+    expect(run.stdout).toContain(
+      '✓ the bad model was stopped by the canary, on its prediction error in production; the alias and production unchanged',
+    );
+    expect(run.stdout).toContain('✓ bad-model: the gate refused the first, the canary rolled back the second');
     expect(run.status).toBe(0);
-    expect(Object.keys(run.report.traffic.byModelVersion)).toEqual(['1.0.0']);
+    // The report read back is the second run's: clients saw 1.1.0 only during the canary, and no failure.
+    expect(run.report.traffic.failed).toBe(0);
   });
 });

@@ -122,7 +122,7 @@ if (workflow !== undefined) {
   console.log(`service: ${app === 'svgai' ? 'the SVG-AI service (service/)' : 'the release test app'}: ${why}`);
   // GitHub's workflow parser imports its schema as JSON: scripts/rehearse.mjs starts this under tsx for it.
   const { rehearseWorkflow } = await import('./workflow/cli.js');
-  const code = await rehearseWorkflow({
+  const options = {
     workflow,
     tag: values.tag,
     approve: values.approve,
@@ -131,7 +131,19 @@ if (workflow !== undefined) {
     app,
     rate,
     fault: values.fault as WorkflowFault,
-  });
+  };
+  let code: number;
+  if (options.fault === 'bad-model') {
+    // Two bad model releases: one the gate must refuse, one that passes it and the canary must roll back.
+    console.log('\n=== 1 of 2: a model set whose classifier is wrong on every image\n');
+    const gate = await rehearseWorkflow({ ...options, spoil: 'classifier' });
+    console.log('\n=== 2 of 2: a model set whose quality predictor is wrong, its classifier untouched\n');
+    const canary = await rehearseWorkflow({ ...options, spoil: 'predictor' });
+    code = gate === 0 && canary === 0 ? 0 : 1;
+    console.log(
+      `\n${code === 0 ? '✓' : '✗'} bad-model: the gate ${gate === 0 ? 'refused' : 'did NOT refuse'} the first, the canary ${canary === 0 ? 'rolled back' : 'did NOT roll back'} the second`,
+    );
+  } else code = await rehearseWorkflow(options);
   process.exit(code);
 }
 const fault = values.fault as Fault;

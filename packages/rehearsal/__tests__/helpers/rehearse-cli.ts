@@ -27,7 +27,8 @@ export function rehearse(...args: string[]): Promise<Rehearsal> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (status) => {
-      const file = /full run and deployment records \(JSON\): (\S+)/.exec(stdout)?.[1];
+      // The last report: a rehearsal of two releases (--fault bad-model) prints one per release.
+      const file = [...stdout.matchAll(/full run and deployment records \(JSON\): (\S+)/g)].at(-1)?.[1];
       if (!file) return reject(new Error(`no report file in the output (exit ${status}):\n${stdout}\n${stderr}`));
       resolve({ status, stdout, report: JSON.parse(readFileSync(file, 'utf8')) as Rehearsal['report'] });
     });

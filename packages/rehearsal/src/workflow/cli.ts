@@ -13,7 +13,14 @@ import { summarise, Traffic, type Seen, type TrafficSummary } from '../traffic.j
 import { corpusLogos, plainPng, userWorkload, type Logo } from '../workload.js';
 import { startWorld, type AppKind } from '../world.js';
 import { planFault, reachedSafeOutcome, throttledCalls, type WorkflowFault } from './faults.js';
-import { modelReleaseOutcome, releaseCheckout, seedProductionByDigest, type ReleaseCheckout } from './model-release.js';
+import {
+  modelReleaseOutcome,
+  releaseCheckout,
+  seedProductionByDigest,
+  SPOILT,
+  type ReleaseCheckout,
+  type SpoiltPart,
+} from './model-release.js';
 import { deploymentRecords, renderSimulated, renderSummaries, renderTimeline } from './report.js';
 import { runWorkflow, type ApprovalRequest, type RunOptions } from './runner.js';
 import { environments, repositoryVars, standInAws } from './stand-in.js';
@@ -29,8 +36,10 @@ export interface WorkflowCliOptions {
   readonly skipJobs: readonly string[];
   readonly app: AppKind;
   readonly rate: number;
-  /** A bad release to rehearse (main only). */
+  /** A bad release to rehearse: a bad image (main), or a bad model (model-release). */
   readonly fault: WorkflowFault;
+  /** With fault bad-model: which model of the set is spoilt (the gate catches the classifier, the canary the predictor). */
+  readonly spoil?: SpoiltPart;
 }
 
 /** The logos clients send: the corpus when the service's Python can render it, else one plain PNG, and why. */
@@ -113,9 +122,10 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
     await waitUntilServing(world.productionUrl, options.app === 'svgai' ? 120_000 : 30_000);
     if (options.workflow === 'model-release') {
       const version = options.tag.slice('model-v'.length);
-      checkout = releaseCheckout(version, { badModel: options.fault === 'bad-model' });
+      const spoil = options.fault === 'bad-model' ? (options.spoil ?? 'classifier') : undefined;
+      checkout = releaseCheckout(version, spoil ? { spoil } : {});
       console.log(
-        `repository: a clone of HEAD, tagged model-v${checkout.champion} (the champion), with the models of service/models/${version}/${options.fault === 'bad-model' ? ', their classifier spoilt to be wrong on every image,' : ''} committed on top and tagged ${options.tag}`,
+        `repository: a clone of the working copy, tagged model-v${checkout.champion} (the champion), with the models of service/models/${version}/${spoil ? ` (${SPOILT[spoil]})` : ''} committed on top and tagged ${options.tag}`,
       );
       const image = await seedProductionByDigest(world);
       console.log(`production: runs ${image}, released by digest first, as a push to main leaves it`);
@@ -255,16 +265,24 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
         `production serves: model version ${outcome.serving.version ?? '?'} (${outcome.serving.status ?? '?'}), loaded from ${outcome.serving.source ?? '?'} (before: ${modelsBefore?.serving.version ?? '?'})`,
       );
       if (options.fault === 'bad-model') {
-        // Safe: the gate refused the set, so nothing was published, no canary ran, and the alias and production are as they were.
+        // Safe: nothing of the bad set reached the alias, production serves what it served, no client request failed;
+        // a spoilt classifier is refused at the gate (nothing published, no canary), a spoilt predictor by the canary.
         const gate = validate?.steps.find((step) => step.name === 'Gate and publish');
         const canaryRan = run.jobs.some((j) => j.path.startsWith('canary') && j.conclusion !== 'skipped' && !j.leftOut);
         const kept = outcome.alias === modelsBefore?.alias && outcome.serving.version === modelsBefore?.serving.version;
-        const refused = validate?.conclusion === 'failure' && gate?.conclusion === 'failure' && !canaryRan && kept && seen.failed === 0;
+        const statuses = records.map(({ record }) => (record as DeploymentRecord).status);
+        const stoppedBy =
+          options.spoil === 'predictor'
+            ? gate?.conclusion === 'success' && statuses.length > 0 && statuses.every((s) => s !== 'promoted')
+            : validate?.conclusion === 'failure' && gate?.conclusion === 'failure' && !canaryRan;
+        const refused = stoppedBy && kept && seen.failed === 0;
         console.log(
-          `gate: ${gate?.conclusion ?? 'did not run'}${gate?.note ? ` (${gate.note})` : ''}; canary: ${canaryRan ? 'RAN' : 'did not run'}`,
+          `gate: ${gate?.conclusion ?? 'did not run'}${gate?.note ? ` (${gate.note})` : ''}; canary: ${canaryRan ? statuses.join(', ') || 'ran' : 'did not run'}`,
         );
+        const where =
+          options.spoil === 'predictor' ? 'by the canary, on its prediction error in production' : 'at the gate: nothing published';
         console.log(
-          `\n${refused ? '✓' : '✗'} ${refused ? `the bad model was refused at the gate: nothing published, the alias and production unchanged; ${failedLine}` : `the bad model was NOT refused cleanly; ${failedLine}`}`,
+          `\n${refused ? '✓' : '✗'} ${refused ? `the bad model was stopped ${where}; the alias and production unchanged; ${failedLine}` : `the bad model was NOT stopped cleanly; ${failedLine}`}`,
         );
         return refused ? 0 : 1;
       }

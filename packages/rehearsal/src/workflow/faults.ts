@@ -53,7 +53,7 @@ export function planFault(fault: WorkflowFault, root: string, baseDockerfile: st
   if (fault === 'bad-model')
     return {
       fault,
-      description: 'a model set whose classifier is wrong on every image (as confident as before), committed and tagged like any other',
+      description: 'a bad model set, committed and tagged like any other (which of its models is spoilt: see the repository line)',
       safeOutcome: 'contained',
     };
   if (fault === 'throttle')

@@ -39,23 +39,39 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /**
- * A clone of this repository's HEAD in a temporary folder: HEAD tagged as the champion (the version its
- * service/models/manifest.json names), then one commit that puts service/models/<version>/ in place of the
- * committed models, tagged `model-v<version>`. The clone uses this checkout's installed node_modules.
+ * A clone of this repository in a temporary folder, at its working copy (HEAD and the uncommitted changes to
+ * tracked files), tagged as the champion (the version its service/models/manifest.json names), then one commit
+ * that puts service/models/<version>/ in place of those models, tagged `model-v<version>`. The clone uses this
+ * checkout's installed node_modules.
  */
-export function releaseCheckout(version: string, options: { readonly badModel?: boolean } = {}): ReleaseCheckout {
+/** Which model of the set a bad model release spoils (service/scripts/make_bad_model.py --part). */
+export type SpoiltPart = 'classifier' | 'predictor';
+
+export const SPOILT: Record<SpoiltPart, string> = {
+  classifier: 'its classifier wrong on every image, as confident as before',
+  predictor: 'its quality predictor answering 1 - what it should, the classifier untouched',
+};
+
+export function releaseCheckout(version: string, options: { readonly spoil?: SpoiltPart } = {}): ReleaseCheckout {
   const candidate = join(REPO_ROOT, 'service', 'models', version);
   if (!existsSync(join(candidate, 'manifest.json')))
     throw new Error(`service/models/${version}/manifest.json is missing: there is no model set ${version} to release`);
   const root = mkdtempSync(join(tmpdir(), 'svg-ai-model-release-'));
   try {
     execFileSync('git', ['clone', '--quiet', '--shared', REPO_ROOT, root]);
+    // What is rehearsed is this working copy, as in a push-to-main rehearsal: its uncommitted changes to tracked
+    // files become a commit of the clone (`git stash create` records them without touching this checkout).
+    const changes = git(REPO_ROOT, 'stash', 'create');
+    if (changes !== '') {
+      git(root, 'read-tree', '-u', '--reset', `${changes}^{tree}`);
+      git(root, 'commit', '--quiet', '--allow-empty', '-m', 'the working copy');
+    }
     const models = join(root, 'service', 'models');
     const champion = (JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8')) as { version: string }).version;
     if (champion === version) throw new Error(`the committed models are already ${version}`);
     git(root, 'tag', '--force', `model-v${champion}`);
-    if (options.badModel) {
-      // A bad model: the same set with a classifier wrong on every image (service/scripts/make_bad_model.py).
+    if (options.spoil) {
+      // A bad model: the same set with one model spoilt (service/scripts/make_bad_model.py).
       const made = spawnSync(
         PYTHON,
         [
@@ -66,6 +82,8 @@ export function releaseCheckout(version: string, options: { readonly badModel?: 
           'models',
           '--version',
           version,
+          '--part',
+          options.spoil,
         ],
         { cwd: join(root, 'service'), encoding: 'utf8' },
       );
@@ -76,7 +94,7 @@ export function releaseCheckout(version: string, options: { readonly badModel?: 
     }
     git(root, 'rm', '-r', '--quiet', `service/models/${version}`);
     git(root, 'add', 'service/models');
-    git(root, 'commit', '--quiet', '-m', `models ${version}${options.badModel ? ' (a classifier wrong on every image)' : ''}`);
+    git(root, 'commit', '--quiet', '-m', `models ${version}${options.spoil ? ` (${SPOILT[options.spoil]})` : ''}`);
     git(root, 'tag', '--force', `model-v${version}`);
     // The install is this checkout's: its node_modules, dated after the clone's lock file so no step reinstalls it.
     const modules = join(REPO_ROOT, 'node_modules');
