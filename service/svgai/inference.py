@@ -134,8 +134,10 @@ class Engine:
         """Rank the logo type's candidates by predicted SSIM; measure the cheapest expected to reach ``target``
         (judged on the measured colour-aware ``Quality.score``).
 
-        Stops at the first measured conversion that reaches the target; otherwise returns the best measured.
-        When the deadline passes after at least one measured attempt, that best attempt is the answer.
+        From tier 2 on, the first two attempts always run, the models' pick and plain potrace_color, so an answer
+        that meets the target still competes with the converter convert-ai improves on; then it stops at the first
+        attempt that reaches the target. The answer is the best measured attempt. When the deadline passes after
+        at least one measured attempt, the best so far is the answer.
         """
         started = time.perf_counter()
         classification = self.classify(rgb)
@@ -164,10 +166,8 @@ class Engine:
                 if not attempts:
                     raise
                 break
-            if attempts[-1].conversion.quality.score >= target:
+            if attempts[-1].conversion.quality.score >= target and len(attempts) >= min(2, TIER_ATTEMPTS[tier]):
                 break
-        last = attempts[-1]
-        met = last.conversion.quality.score >= target
         # Judged on the colour-aware score: luma SSIM lets a wrongly coloured conversion pass.
-        chosen = last if met else max(attempts, key=lambda a: a.conversion.quality.score)
+        chosen = max(attempts, key=lambda a: a.conversion.quality.score)
         return AiConversion(classification, chosen, attempts, inference_seconds)

@@ -97,6 +97,17 @@ def test_convert_ai_reports_predicted_and_measured_quality(client):
     assert body["logo_type"] in generator.CLASSES
 
 
+@pytest.mark.parametrize("index", range(8))
+def test_convert_ai_is_never_worse_than_plain_potrace_color_from_tier_2(client, index):
+    """An answer that meets the target still competes with potrace_color's defaults: the best measured wins."""
+    logo = b64(png_bytes(generator.generate_one(generator.EVAL_SEED, index).image))
+    plain = client.post("/api/convert", json={"image": logo, "converter": "potrace_color"}).json()
+    ai = client.post("/api/convert-ai", json={"image": logo, "tier": 2, "target_quality": 0.5}).json()
+    assert len(ai["attempts"]) >= 2 and ai["attempts"][1]["converter"] == "potrace_color"
+    assert ai["measured_quality"] >= min(plain["ssim"], 1 - plain["colour_error"]) - 1e-4
+    assert ai["measured_quality"] == max(a["measured_quality"] for a in ai["attempts"])
+
+
 def test_classify_logo(client):
     text_logo = png_bytes(generator.generate_one(generator.EVAL_SEED, 1).image)
     body = client.post("/api/classify-logo", json={"image": b64(text_logo)}).json()
