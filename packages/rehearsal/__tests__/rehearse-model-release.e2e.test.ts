@@ -36,7 +36,9 @@ describe('npm run rehearse: the model-release pipeline', () => {
     // The second: the classifier kept, the quality predictor spoilt. It passes the gate, is published, and the
     // canary rolls it back on the service's PredictionError for the new model version.
     expect(run.stdout).toContain('gate: success');
-    expect(run.stdout).toMatch(/rolled-back: failed the analysis at 10%: metric prediction-error: canary 0\.\d+ is above the maximum 0\.2/);
+    expect(run.stdout).toMatch(
+      /rolled-back: failed the analysis at \d+%: metric prediction-error: canary 0\.\d+ is above the maximum 0\.2/,
+    );
     expect(run.stdout).toContain(
       '✓ the bad model was stopped by the canary, on its prediction error in production; the alias and production unchanged',
     );
