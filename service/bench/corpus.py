@@ -41,7 +41,7 @@ class Logo:
         return buffer.getvalue()
 
 
-def load(per_source: int) -> List[Logo]:
+def load(per_source: int, size: int = SIZE) -> List[Logo]:
     logos: List[Logo] = []
     for source, folder in SOURCES.items():
         if not folder.is_dir():
@@ -49,7 +49,7 @@ def load(per_source: int) -> List[Logo]:
         files = sorted(folder.glob("*.svg"))
         step = max(1, len(files) // per_source)
         for path in files[::step][:per_source]:
-            png = cairosvg.svg2png(url=str(path), output_width=SIZE, output_height=SIZE)
+            png = cairosvg.svg2png(url=str(path), output_width=size, output_height=size)
             with Image.open(io.BytesIO(png)) as image:
                 logos.append(Logo(source, path.stem, np.asarray(image.convert("RGBA")).copy()))
     return logos
@@ -62,11 +62,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-source", type=int, default=4, help="logos taken from each source (default 4)")
     parser.add_argument("--out", type=Path, required=True, help="folder the PNGs are written to")
+    parser.add_argument("--size", type=int, default=SIZE, help=f"width and height in pixels (default {SIZE})")
     args = parser.parse_args()
     if args.per_source < 1:
         parser.error("--per-source must be at least 1")
+    if not 16 <= args.size <= 2048:
+        parser.error("--size must be from 16 to 2048")
     args.out.mkdir(parents=True, exist_ok=True)
-    for logo in load(args.per_source):
+    for logo in load(args.per_source, args.size):
         (args.out / f"{logo.source}-{logo.name}.png").write_bytes(logo.png())
     return 0
 

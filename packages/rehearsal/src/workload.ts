@@ -2,7 +2,9 @@
  * What the rehearsal's clients send: the work users do with real logos — PNG uploads, conversions with two
  * converters, classifications — mixed with status reads and health checks, in a fixed rotation so the count
  * of each kind is known. The logos are the service benchmark's corpus (super-tiny-icons and twemoji SVGs,
- * rendered to 256 px PNG by service/bench/corpus.py), nobody here drew them.
+ * rendered to PNG by service/bench/corpus.py), nobody here drew them. They are rendered at 128 px: the two
+ * sides of a release share this machine's cores, and conversions a quarter the size keep their latency
+ * comparison about the release, not about which side the heavier conversions happened to land on.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,13 +20,13 @@ export interface Logo {
 }
 
 /**
- * Renders `perSource` logos of each corpus source with the service's Python (cairosvg). Throws with the
+ * Renders `perSource` logos of each corpus source at `size` px with the service's Python (cairosvg). Throws with the
  * renderer's own message when it cannot run, so a caller can say why it sends something else.
  */
-export function corpusLogos(perSource = 3): Logo[] {
+export function corpusLogos(perSource = 3, size = 128): Logo[] {
   const dir = mkdtempSync(join(tmpdir(), 'svgai-logos-'));
   try {
-    const run = spawnSync(PYTHON, ['bench/corpus.py', '--per-source', String(perSource), '--out', dir], {
+    const run = spawnSync(PYTHON, ['bench/corpus.py', '--per-source', String(perSource), '--size', String(size), '--out', dir], {
       cwd: SERVICE_DIR,
       encoding: 'utf8',
     });
@@ -90,10 +92,10 @@ function multipart(name: string, png: Buffer): { contentType: string; data: Buff
 }
 
 /**
- * The mix, per round of 40 requests: 10 conversions (2 potrace_color, 2 smart_auto, 6 convert-ai), 2
+ * The mix, per round of 40 requests: 10 conversions (2 potrace_color, 2 smart_auto, 6 convert-ai at tier 1), 2
  * classifications, 1 upload, 15 model-status reads and 12 health checks. At the default 40 requests/s that is
- * 10 conversions a second, about 0.3 s of CPU, which one task's two work slots serve without queueing on a
- * busy machine. convert-ai is the most frequent because its answers make the service's per-model
+ * 10 conversions a second, a fraction of one core, which one task's two work slots serve without queueing on
+ * a busy machine. convert-ai is the most frequent because its answers make the service's per-model
  * PredictionError, which a model release's canary judges: at a 10% step the canary then gets a convert-ai
  * request every 1.7 s on average, so its metric has data within a bake or two.
  */
@@ -116,7 +118,7 @@ export function userWorkload(logos: readonly Logo[]): RequestKind[] {
       weight: 2,
       body: (i) => json({ image: b64(i), converter: 'smart_auto' }),
     },
-    { name: 'convert-ai', method: 'POST', path: '/api/convert-ai', weight: 6, body: (i) => json({ image: b64(i), tier: 2 }) },
+    { name: 'convert-ai', method: 'POST', path: '/api/convert-ai', weight: 6, body: (i) => json({ image: b64(i), tier: 1 }) },
     { name: 'classify-logo', method: 'POST', path: '/api/classify-logo', weight: 2, body: (i) => json({ image: b64(i) }) },
     { name: 'upload', method: 'POST', path: '/api/upload', weight: 1, body: (i) => multipart(logo(i).name, logo(i).png) },
     { name: 'model-status', method: 'GET', path: '/api/model-status', weight: 15 },

@@ -47,7 +47,7 @@ function clientLogos(app: AppKind): { logos: Logo[]; note: string } {
   if (app === 'svgai') {
     try {
       const logos = corpusLogos(3);
-      return { logos, note: `${logos.length} real logos from super-tiny-icons and twemoji, rendered at 256 px` };
+      return { logos, note: `${logos.length} real logos from super-tiny-icons and twemoji, rendered at 128 px` };
     } catch (error) {
       return {
         logos: [{ name: 'plain', png: plainPng() }],

@@ -24,23 +24,46 @@ export interface ReleaseCheckout {
   remove(): void;
 }
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'svg-ai release rehearsal',
-      GIT_AUTHOR_EMAIL: 'rehearsal@svg-ai.invalid',
-      GIT_COMMITTER_NAME: 'svg-ai release rehearsal',
-      GIT_COMMITTER_EMAIL: 'rehearsal@svg-ai.invalid',
+function git(cwd: string, ...args: (string | { env: Record<string, string> })[]): string {
+  const extra = args.find((a): a is { env: Record<string, string> } => typeof a !== 'string')?.env ?? {};
+  return execFileSync(
+    'git',
+    args.filter((a): a is string => typeof a === 'string'),
+    {
+      cwd,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'svg-ai release rehearsal',
+        GIT_AUTHOR_EMAIL: 'rehearsal@svg-ai.invalid',
+        GIT_COMMITTER_NAME: 'svg-ai release rehearsal',
+        GIT_COMMITTER_EMAIL: 'rehearsal@svg-ai.invalid',
+        ...extra,
+      },
     },
-  }).trim();
+  ).trim();
+}
+
+/** The tree of this checkout's working copy, written with a private copy of its index. */
+function workingTree(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'svg-ai-index-'));
+  try {
+    const index = join(dir, 'index');
+    const own = git(REPO_ROOT, 'rev-parse', '--path-format=absolute', '--git-path', 'index');
+    // Its stat data spares hashing every file again; without one (a fresh clone), read HEAD into it.
+    if (existsSync(own)) cpSync(own, index);
+    const env = { GIT_INDEX_FILE: index };
+    if (!existsSync(own)) git(REPO_ROOT, { env }, 'read-tree', 'HEAD');
+    git(REPO_ROOT, { env }, 'add', '--all');
+    return git(REPO_ROOT, { env }, 'write-tree');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
- * A clone of this repository in a temporary folder, at its working copy (HEAD and the uncommitted changes to
- * tracked files), tagged as the champion (the version its service/models/manifest.json names), then one commit
+ * A clone of this repository in a temporary folder, at its working copy (HEAD and the uncommitted changes,
+ * new files included unless git ignores them), tagged as the champion (the version its service/models/manifest.json names), then one commit
  * that puts service/models/<version>/ in place of those models, tagged `model-v<version>`. The clone uses this
  * checkout's installed node_modules.
  */
@@ -59,12 +82,13 @@ export function releaseCheckout(version: string, options: { readonly spoil?: Spo
   const root = mkdtempSync(join(tmpdir(), 'svg-ai-model-release-'));
   try {
     execFileSync('git', ['clone', '--quiet', '--shared', REPO_ROOT, root]);
-    // What is rehearsed is this working copy, as in a push-to-main rehearsal: its uncommitted changes to tracked
-    // files become a commit of the clone (`git stash create` records them without touching this checkout).
-    const changes = git(REPO_ROOT, 'stash', 'create');
-    if (changes !== '') {
-      git(root, 'read-tree', '-u', '--reset', `${changes}^{tree}`);
-      git(root, 'commit', '--quiet', '--allow-empty', '-m', 'the working copy');
+    // What is rehearsed is this working copy, as in a push-to-main rehearsal: its files (tracked, and new ones
+    // git does not ignore) become a commit of the clone. A private index keeps this checkout's own index,
+    // which another git process may hold locked, out of it.
+    const tree = workingTree();
+    if (tree !== git(root, 'rev-parse', 'HEAD^{tree}')) {
+      git(root, 'read-tree', '-u', '--reset', tree);
+      git(root, 'commit', '--quiet', '-m', 'the working copy');
     }
     const models = join(root, 'service', 'models');
     const champion = (JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8')) as { version: string }).version;
