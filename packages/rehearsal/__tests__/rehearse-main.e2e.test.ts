@@ -30,7 +30,7 @@ describe('npm run rehearse: the push-to-main pipeline', () => {
 
   it.each([
     ['error-rate', /rolled-back: failed/],
-    ['latency', /rolled-back: failed the analysis at \d+%: p95 latency vs baseline/],
+    ['latency', /rolled-back: failed (the analysis|during the bake) at \d+%: p95 latency vs baseline/],
     ['crash', /stopped on green before taking traffic: .*exit code 1/],
   ])('stops the bad image of --fault %s in staging, a digest of its own, and exits 0', async (fault, why) => {
     const bad = await rehearse('--fault', fault);

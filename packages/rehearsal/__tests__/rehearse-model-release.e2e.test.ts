@@ -37,7 +37,7 @@ describe('npm run rehearse: the model-release pipeline', () => {
     // canary rolls it back on the service's PredictionError for the new model version.
     expect(run.stdout).toContain('gate: success');
     expect(run.stdout).toMatch(
-      /rolled-back: failed the analysis at \d+%: metric prediction-error: canary 0\.\d+ is above the maximum 0\.2/,
+      /rolled-back: failed (the analysis|during the bake) at \d+%: metric prediction-error: canary 0\.\d+ is above the maximum 0\.2/,
     );
     expect(run.stdout).toContain(
       '✓ the bad model was stopped by the canary, on its prediction error in production; the alias and production unchanged',
