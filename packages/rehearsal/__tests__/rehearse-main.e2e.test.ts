@@ -38,7 +38,7 @@ describe('npm run rehearse: the push-to-main pipeline', () => {
     expect(bad.stdout).toContain('production job: did not run');
     expect(bad.stdout).toContain('final weights: blue 100 / green 0 (blue was live before)');
     expect(bad.stdout).toMatch(/\n\d+ of \d+ client requests failed \(\d+\.\d\d%\)\n/);
-    expect(bad.stdout).toMatch(/time to restore: |exposure: /);
+    expect(bad.stdout).toMatch(/\ntime to restore: /);
     expect(bad.stdout).toContain('✓ the bad release was stopped in staging');
     expect(bad.status).toBe(0);
     expect(bad.stdout).toContain(`image: built and pushed for real with buildah, from reports/rehearsal/fault-images/${fault}.Dockerfile`);

@@ -194,7 +194,9 @@ function groupBy(samples: readonly Sample[], key: (s: Sample) => string): Record
   const groups = new Map<string, Sample[]>();
   for (const sample of samples) {
     const k = key(sample);
-    groups.set(k, [...(groups.get(k) ?? []), sample]);
+    const group = groups.get(k);
+    if (group) group.push(sample);
+    else groups.set(k, [sample]);
   }
   const seen: Record<string, Seen> = {};
   for (const [k, group] of groups) {

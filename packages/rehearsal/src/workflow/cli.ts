@@ -313,6 +313,7 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
       );
     else if (firstShift === undefined)
       console.log('time to restore: none needed: the rollout stopped before any traffic moved to the bad release');
+    else if (seen.firstFailureAt === undefined) console.log('time to restore: none needed: no client request failed');
     if (restoredAt !== undefined && firstShift !== undefined)
       console.log(`exposure: the bad release took production traffic for ${Date.parse(restoredAt) - Date.parse(firstShift)} ms`);
     console.log(
