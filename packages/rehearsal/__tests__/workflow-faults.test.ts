@@ -3,7 +3,14 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planFault, reachedSafeOutcome, throttledCalls, type RunFacts } from '../src/workflow/faults.js';
+import {
+  planFault,
+  reachedSafeOutcome,
+  stoppedBadModel,
+  throttledCalls,
+  type BadModelFacts,
+  type RunFacts,
+} from '../src/workflow/faults.js';
 
 const contained: RunFacts = {
   conclusion: 'failure',
@@ -72,5 +79,42 @@ describe('fault plans', () => {
     expect(throttle.safeOutcome).toBe('promoted');
     expect(throttledCalls(throttle, { throttle: [] })).toBe(10);
     expect(throttledCalls(throttle, { throttle: [{ service: 'ecs', count: 1 }] })).toBe(9);
+  });
+});
+
+describe('the safe outcome of a bad model release', () => {
+  const atGate: BadModelFacts = {
+    spoil: 'classifier',
+    validateConclusion: 'failure',
+    gateConclusion: 'failure',
+    canaryRan: false,
+    recordStatuses: [],
+    unchanged: true,
+    failedRequests: 0,
+  };
+  const byCanary: BadModelFacts = {
+    ...atGate,
+    spoil: 'predictor',
+    validateConclusion: 'success',
+    gateConclusion: 'success',
+    canaryRan: true,
+    recordStatuses: ['rolled-back'],
+  };
+
+  it('is a spoilt classifier refused at the gate, and a spoilt predictor rolled back by the canary', () => {
+    expect(stoppedBadModel(atGate)).toBe(true);
+    expect(stoppedBadModel(byCanary)).toBe(true);
+  });
+
+  it.each<[string, BadModelFacts]>([
+    ['the classifier passed the gate', { ...atGate, validateConclusion: 'success', gateConclusion: 'success' }],
+    ['a canary of the spoilt classifier ran', { ...atGate, canaryRan: true }],
+    ['the spoilt predictor was promoted', { ...byCanary, recordStatuses: ['promoted'] }],
+    ['the spoilt predictor never reached a canary', { ...byCanary, recordStatuses: [] }],
+    ['the gate refused the predictor (the canary was not what stopped it)', { ...byCanary, gateConclusion: 'failure' }],
+    ['the alias or production changed', { ...byCanary, unchanged: false }],
+    ['one client request failed', { ...atGate, failedRequests: 1 }],
+  ])('is not reached when %s', (_, facts) => {
+    expect(stoppedBadModel(facts)).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { TRAFFIC_PATH, waitUntilServing } from '../scenario.js';
 import { summarise, Traffic, type Seen, type TrafficSummary } from '../traffic.js';
 import { corpusLogos, plainPng, userWorkload, type Logo } from '../workload.js';
 import { startWorld, type AppKind } from '../world.js';
-import { planFault, reachedSafeOutcome, throttledCalls, type WorkflowFault } from './faults.js';
+import { planFault, reachedSafeOutcome, stoppedBadModel, throttledCalls, type WorkflowFault } from './faults.js';
 import {
   modelReleaseOutcome,
   releaseCheckout,
@@ -269,13 +269,16 @@ export async function rehearseWorkflow(options: WorkflowCliOptions): Promise<num
         // a spoilt classifier is refused at the gate (nothing published, no canary), a spoilt predictor by the canary.
         const gate = validate?.steps.find((step) => step.name === 'Gate and publish');
         const canaryRan = run.jobs.some((j) => j.path.startsWith('canary') && j.conclusion !== 'skipped' && !j.leftOut);
-        const kept = outcome.alias === modelsBefore?.alias && outcome.serving.version === modelsBefore?.serving.version;
         const statuses = records.map(({ record }) => (record as DeploymentRecord).status);
-        const stoppedBy =
-          options.spoil === 'predictor'
-            ? gate?.conclusion === 'success' && statuses.length > 0 && statuses.every((s) => s !== 'promoted')
-            : validate?.conclusion === 'failure' && gate?.conclusion === 'failure' && !canaryRan;
-        const refused = stoppedBy && kept && seen.failed === 0;
+        const refused = stoppedBadModel({
+          spoil: options.spoil ?? 'classifier',
+          validateConclusion: validate?.conclusion,
+          gateConclusion: gate?.conclusion,
+          canaryRan,
+          recordStatuses: statuses,
+          unchanged: outcome.alias === modelsBefore?.alias && outcome.serving.version === modelsBefore?.serving.version,
+          failedRequests: seen.failed,
+        });
         console.log(
           `gate: ${gate?.conclusion ?? 'did not run'}${gate?.note ? ` (${gate.note})` : ''}; canary: ${canaryRan ? statuses.join(', ') || 'ran' : 'did not run'}`,
         );

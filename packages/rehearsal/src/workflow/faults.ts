@@ -109,3 +109,29 @@ export function reachedSafeOutcome(plan: Pick<FaultPlan, 'safeOutcome'>, facts: 
   const stopped = facts.recordStatuses.length > 0 && facts.recordStatuses.every((status) => status !== 'promoted');
   return stillLive && stopped && !facts.productionRan;
 }
+
+export interface BadModelFacts {
+  /** Which model the set spoilt: the gate must catch the classifier, the canary the predictor. */
+  readonly spoil: 'classifier' | 'predictor';
+  readonly validateConclusion: string | undefined;
+  readonly gateConclusion: string | undefined;
+  readonly canaryRan: boolean;
+  /** The status of every deployment record the run wrote. */
+  readonly recordStatuses: readonly string[];
+  /** The alias and the version production serves, unchanged by the run. */
+  readonly unchanged: boolean;
+  readonly failedRequests: number;
+}
+
+/**
+ * Whether a bad model release was stopped where it must be: a spoilt classifier refused at the gate (no canary
+ * ran), a spoilt predictor past the gate and rolled back by the canary; either way the alias and production as
+ * they were and no client request failed.
+ */
+export function stoppedBadModel(facts: BadModelFacts): boolean {
+  const stopped =
+    facts.spoil === 'predictor'
+      ? facts.gateConclusion === 'success' && facts.recordStatuses.length > 0 && facts.recordStatuses.every((s) => s !== 'promoted')
+      : facts.validateConclusion === 'failure' && facts.gateConclusion === 'failure' && !facts.canaryRan;
+  return stopped && facts.unchanged && facts.failedRequests === 0;
+}
